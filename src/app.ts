@@ -1,0 +1,93 @@
+// createApp builds the HTTP surface from injected parts, so tests run it in-process with app.request().
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Registry } from "prom-client";
+import type { VerifyToken } from "./http/auth.js";
+import type { ApiDeps, Env } from "./http/context.js";
+import { buildOpenApi } from "./http/openapi.js";
+import { HttpProblem, problemResponse } from "./http/problem.js";
+import { createRateLimiter } from "./http/rate-limit.js";
+import { auditRoutes } from "./http/routes/audit.js";
+import { dashboardRoutes } from "./http/routes/dashboards.js";
+import { eventRoutes } from "./http/routes/events.js";
+import { snapshotRoutes } from "./http/routes/snapshots.js";
+import { subscriptionRoutes } from "./http/routes/subscriptions.js";
+
+export interface AppDeps extends ApiDeps {
+  verifyToken: VerifyToken;
+  maxBodyBytes: number;
+  rateLimitPerMin: number;
+  metrics: Registry;
+  /** Extra health facts (broker state, ...); a value other than "up" makes /health answer 503. */
+  health?: () => Record<string, string>;
+  /** Mounts extra routes (the console's static files) before the 404 fallback. */
+  mount?: (app: Hono<Env>) => void;
+  version?: string;
+}
+
+const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const limiter = createRateLimiter(deps.rateLimitPerMin);
+  const openapi = JSON.stringify(buildOpenApi(deps.version ?? "0.1.0"));
+
+  app.use(async (c, next) => {
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
+    const log = deps.logger.child({ request_id: requestId });
+    c.set("requestId", requestId);
+    c.set("log", log);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    // Paths only: query strings may carry personas, and headers carry tokens.
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpProblem) return problemResponse(c, error);
+    c.get("log")?.error({ err: error }, "unhandled error");
+    return problemResponse(c, new HttpProblem("internal", "the hub failed to handle this request"));
+  });
+  app.notFound((c) => problemResponse(c, new HttpProblem("not-found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  app.get("/health", async (c) => {
+    const checks: Record<string, string> = { store: "up", ...deps.health?.() };
+    await deps.store.ping().catch(() => (checks.store = "down"));
+    const ok = Object.values(checks).every((v) => v === "up");
+    return c.json({ status: ok ? "ok" : "degraded", checks }, ok ? 200 : 503);
+  });
+  app.get("/metrics", async (c) => c.text(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType }));
+  app.get("/openapi.json", (c) => c.body(openapi, 200, { "content-type": "application/json" }));
+
+  app.use("/api/*", async (c, next) => {
+    const header = c.req.header("authorization");
+    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+    const principal = token ? await deps.verifyToken(token) : null;
+    if (!principal) throw new HttpProblem("unauthorized", token ? "the bearer token is invalid or expired" : "a bearer token is required", undefined, { "www-authenticate": "Bearer" });
+    c.set("principal", principal);
+    if (WRITES.has(c.req.method)) {
+      const retryAfter = limiter.hit(principal.sub, deps.now().getTime());
+      if (retryAfter !== null) throw new HttpProblem("rate-limited", `over ${deps.rateLimitPerMin} writes a minute`, undefined, { "retry-after": String(retryAfter) });
+    }
+    await next();
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem("payload-too-large", `request bodies are limited to ${deps.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  app.route("/api/dashboard", dashboardRoutes(deps));
+  app.route("/api/dashboard", snapshotRoutes(deps));
+  app.route("/api/dashboard", subscriptionRoutes(deps));
+  app.route("/api/dashboard", eventRoutes(deps));
+  app.route("/api/dashboard", auditRoutes(deps));
+  deps.mount?.(app);
+  return app;
+}

@@ -1,0 +1,18 @@
+// What routes share: the injected parts and the per-request variables.
+import type { Logger } from "pino";
+import type { LogEntry } from "../protocol/event.js";
+import type { Store } from "../store/store.js";
+import type { Principal } from "./auth.js";
+
+export interface ApiDeps {
+  store: Store;
+  /** Hands committed entries to the hub; never throws: the log already holds them. */
+  publish: (entries: LogEntry[]) => void;
+  logger: Logger;
+  now: () => Date;
+  limits: { maxRows: number; webhookAllowPrivate: boolean };
+}
+
+export interface Env {
+  Variables: { principal: Principal; requestId: string; log: Logger };
+}

@@ -1,0 +1,26 @@
+import { Hono } from "hono";
+import type { ApiDeps, Env } from "../context.js";
+import { eventsQuerySchema } from "../schemas.js";
+import { parseQuery } from "../validate.js";
+import { loadDashboard } from "./dashboards.js";
+
+export function eventRoutes({ store }: ApiDeps) {
+  return new Hono<Env>().get("/:id/events", async (c) => {
+    const dashboard = await loadDashboard(store, c.req.param("id"));
+    const q = parseQuery(eventsQuerySchema, c.req.query());
+    const page = await store.readEvents(dashboard.id, {
+      afterSeq: q.after_seq,
+      limit: q.limit,
+      kinds: q.kinds,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      persona: q.persona,
+    });
+    const events = page.entries.map((e) => e.event);
+    return c.json({
+      events,
+      next_after_seq: events.length > 0 ? events[events.length - 1]!.seq : q.after_seq,
+      head_seq: page.head_seq,
+    });
+  });
+}

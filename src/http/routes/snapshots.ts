@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { Hono } from "hono";
+import { readJson } from "../body.js";
+import type { ApiDeps, Env } from "../context.js";
+import { HttpProblem, validationProblem } from "../problem.js";
+import { snapshotsQuerySchema } from "../schemas.js";
+import { parseSnapshotBody } from "../snapshot-body.js";
+import { parseQuery } from "../validate.js";
+import { loadDashboard, requirePublisher } from "./dashboards.js";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
+const MAX_IDEMPOTENCY_KEY = 255;
+
+export function snapshotRoutes({ store, publish, now, limits }: ApiDeps) {
+  return new Hono<Env>()
+    .post("/:id/snapshot", async (c) => {
+      const principal = c.get("principal");
+      requirePublisher(principal);
+      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const { value, text } = await readJson(c);
+      const body = parseSnapshotBody(value, dashboard.id_field, limits.maxRows);
+
+      const key = c.req.header("idempotency-key");
+      if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+        throw validationProblem([{ pointer: "/headers/idempotency-key", detail: `must be 1 to ${MAX_IDEMPOTENCY_KEY} characters` }]);
+      }
+      if (key !== undefined) {
+        const claim = await store.claimIdempotencyKey(dashboard.id, key, sha256(text));
+        switch (claim.state) {
+          case "claimed":
+            break;
+          case "done":
+            return c.json(claim.body as object, claim.status as 201);
+          case "in-flight":
+            throw new HttpProblem("conflict", "a request with this Idempotency-Key is still in flight");
+          case "reused":
+            throw new HttpProblem("idempotency-key-reused", "this Idempotency-Key was used with a different body");
+          default:
+            return claim satisfies never;
+        }
+      }
+
+      try {
+        const result = await store.ingestSnapshot({
+          dashboardId: dashboard.id,
+          rows: body.rows,
+          primaryMetric: body.primary_metric,
+          takenAt: body.taken_at ?? now(),
+          actor: principal.sub,
+          contentHash: sha256(JSON.stringify([body.rows, body.primary_metric])),
+        });
+        if (!result.ok) {
+          if (result.error === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
+          throw validationProblem([{ pointer: "/taken_at", detail: `is earlier than the previous snapshot's (${result.previous})` }]);
+        }
+        const { entries, ...response } = result.value;
+        if (key !== undefined) await store.completeIdempotencyKey(dashboard.id, key, 201, response);
+        publish(entries);
+        return c.json(response, 201);
+      } catch (error) {
+        if (key !== undefined) await store.releaseIdempotencyKey(dashboard.id, key);
+        throw error;
+      }
+    })
+    .get("/:id/snapshots", async (c) => {
+      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const query = parseQuery(snapshotsQuerySchema, c.req.query());
+      if (query.at !== undefined) {
+        const snapshot = await store.snapshotAt(dashboard.id, new Date(query.at));
+        if (!snapshot) throw new HttpProblem("not-found", `no snapshot was taken at or before ${query.at}`);
+        return c.json({ snapshot });
+      }
+      return c.json({ snapshots: await store.listSnapshots(dashboard.id, query.limit) });
+    })
+    .get("/:id/snapshots/:snapshot_id", async (c) => {
+      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const id = c.req.param("snapshot_id");
+      const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : null;
+      if (!snapshot) throw new HttpProblem("not-found", "snapshot does not exist");
+      return c.json({ snapshot });
+    });
+}

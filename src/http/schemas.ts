@@ -1,0 +1,88 @@
+// Request shapes. They validate the wire and feed /openapi.json, so the docs cannot drift from the checks.
+import { Cron } from "croner";
+import { z } from "zod";
+import { EVENT_KINDS } from "../protocol/event.js";
+
+export const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+export const MAX_TOP_N = 1000;
+
+const snapshotPolicy = z.string().refine((v) => {
+  if (v === "manual" || v === "hourly") return true;
+  try {
+    new Cron(v, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be "manual", "hourly" or a cron expression');
+
+const fieldName = z.string().min(1).max(128);
+
+const dashboardSettings = {
+  name: z.string().max(200).nullable(),
+  id_field: fieldName,
+  rank_by: fieldName.nullable(),
+  top_n: z.number().int().min(1).max(MAX_TOP_N),
+  primary_metric_field: fieldName.nullable(),
+  metadata: z.looseObject({ snapshot_policy: snapshotPolicy.optional() }),
+  source_url: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
+};
+
+export const dashboardCreateSchema = z.object({
+  id: z.string().regex(DASHBOARD_ID, "must match [a-z0-9][a-z0-9_-]{0,127}"),
+  ...Object.fromEntries(Object.entries(dashboardSettings).map(([k, v]) => [k, v.optional()])),
+} as { id: z.ZodString } & { [K in keyof typeof dashboardSettings]: z.ZodOptional<(typeof dashboardSettings)[K]> });
+
+export const dashboardPatchSchema = z.object(
+  Object.fromEntries(Object.entries(dashboardSettings).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof typeof dashboardSettings]: z.ZodOptional<(typeof dashboardSettings)[K]>;
+  },
+);
+
+export const snapshotBodySchema = z.object({
+  rows: z.array(z.record(z.string(), z.unknown())),
+  primary_metric: z.number().nullable().optional(),
+  taken_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const fallbackSchema = z
+  .object({
+    after_ms: z.number().int().min(1000).max(7 * 24 * 3600 * 1000),
+    webhook_url: z.string().max(2048).optional(),
+    email: z.email().max(320).optional(),
+  })
+  .refine((f) => f.webhook_url !== undefined || f.email !== undefined, "needs a webhook_url or an email");
+
+export const subscriptionCreateSchema = z.object({
+  subscriber_kind: z.enum(["persona", "webhook", "email"]),
+  subscriber_id: z.string().min(1).max(2048),
+  threshold_json: z.unknown().refine((v) => v !== undefined, "is required"),
+  fallback: fallbackSchema.optional(),
+});
+
+const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const isoParam = z.iso.datetime({ offset: true });
+
+export const eventsQuerySchema = z.object({
+  after_seq: seqParam.default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  kinds: z
+    .string()
+    .transform((v) => v.split(",").filter((k) => k.length > 0))
+    .pipe(z.array(z.enum(EVENT_KINDS)))
+    .optional(),
+  from: isoParam.optional(),
+  to: isoParam.optional(),
+  persona: z.string().min(1).max(256).optional(),
+});
+
+export const snapshotsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  at: isoParam.optional(),
+});
+
+export const auditQuerySchema = z.object({
+  from: isoParam.optional(),
+  to: isoParam.optional(),
+  format: z.enum(["json", "html"]).default("json"),
+});

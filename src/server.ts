@@ -1,0 +1,100 @@
+// Builds and starts one hub node from a Config. main.ts calls it; tests start several nodes with it.
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import pino, { type Logger } from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createApp } from "./app.js";
+import type { Broker } from "./broker/broker.js";
+import { createMemoryBroker } from "./broker/memory-broker.js";
+import { createRedisBroker } from "./broker/redis-broker.js";
+import type { Config } from "./config.js";
+import { mountConsole } from "./console/mount.js";
+import { loadOrCreateSecret } from "./embedded-secret.js";
+import { createTokenVerifier } from "./http/auth.js";
+import { createHub } from "./hub/hub.js";
+import { startRetention } from "./retention.js";
+import { openStore } from "./store/open-store.js";
+
+export interface RunningHub {
+  url: string;
+  /** The HS256 secret in use, when there is one (embedded mode makes one). */
+  jwtSecret: string | null;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startHub(config: Config, options: { logger?: Logger } = {}): Promise<RunningHub> {
+  const logger =
+    options.logger ?? pino({ level: config.logLevel, redact: ["req.headers.authorization", "token", "*.token", "secret", "*.secret"] });
+  const embedded = config.databaseUrl === null;
+  const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
+  const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });
+
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
+  const broker: Broker = config.redisUrl ? createRedisBroker({ url: config.redisUrl, logger }) : createMemoryBroker();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+
+  const hub = createHub({
+    store,
+    broker,
+    verifyToken,
+    logger,
+    metrics,
+    config: {
+      wsMaxFrameBytes: config.ws.maxFrameBytes,
+      wsOutboundBudgetBytes: config.ws.outboundBudgetBytes,
+      wsSlowCloseMs: config.ws.slowCloseMs,
+      wsMaxConnectionsPerPersona: config.ws.maxConnectionsPerPersona,
+      wsMaxChannels: config.ws.maxChannels,
+      heartbeatMs: config.ws.heartbeatMs,
+      authTimeoutMs: 10_000,
+      replayPageSize: 500,
+    },
+  });
+
+  const app = createApp({
+    store,
+    publish: (entries) => {
+      hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
+    },
+    logger,
+    now: () => new Date(),
+    limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
+    verifyToken,
+    maxBodyBytes: config.maxBodyBytes,
+    rateLimitPerMin: config.rateLimitPerMin,
+    metrics,
+    health: () => ({ broker: broker.state }),
+    mount: mountConsole,
+  });
+
+  const retention = startRetention(store, config.eventRetentionDays, logger);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://x").pathname === "/ws") hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) resolve();
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    jwtSecret,
+    logger,
+    close: () =>
+      (closing ??= (async () => {
+        retention.stop();
+        await hub.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await broker.close();
+        await store.close();
+      })()),
+  };
+}

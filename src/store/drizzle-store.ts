@@ -1,0 +1,195 @@
+// The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, getTableColumns, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
+import { topNReorderingMax } from "../core/rules.js";
+import type { Rule } from "../core/types.js";
+import type { Database, Tx } from "./database.js";
+import { appendEvents, readEvents } from "./event-log.js";
+import { claimKey, completeKey, releaseKey } from "./idempotency.js";
+import { ingestSnapshot } from "./ingest.js";
+import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
+import { acks, dashboards, events, snapshots, subscriptions } from "./schema.js";
+import { createSnapshotCache } from "./snapshot-cache.js";
+import type { DashboardSettings, SnapshotWithRows, Store } from "./store.js";
+
+export interface DrizzleStoreOptions {
+  now?: () => Date;
+}
+
+const settingsColumns = (s: Partial<DashboardSettings>) => ({
+  name: s.name,
+  idField: s.id_field,
+  rankBy: s.rank_by,
+  topN: s.top_n,
+  primaryMetricField: s.primary_metric_field,
+  metadata: s.metadata,
+  sourceUrl: s.source_url,
+});
+
+export function createDrizzleStore(database: Database, options: DrizzleStoreOptions = {}): Store {
+  const { db } = database;
+  const now = options.now ?? (() => new Date());
+  const cache = createSnapshotCache();
+
+  const lockDashboard = async (tx: Tx, id: string) =>
+    (await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update"))[0];
+
+  const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotWithRows | null =>
+    r ? { ...toSnapshotMeta(r), rows: r.rows } : null;
+
+  return {
+    async createDashboard(id, settings) {
+      const rows = await db
+        .insert(dashboards)
+        .values({ id, ...settingsColumns(settings), createdAt: now() })
+        .onConflictDoNothing()
+        .returning();
+      return rows[0] ? toDashboard(rows[0]) : "conflict";
+    },
+
+    async updateDashboard(id, patch) {
+      return db.transaction(async (tx) => {
+        const current = await lockDashboard(tx, id);
+        if (!current) return "not-found";
+        if (patch.top_n !== undefined && patch.top_n < current.topN) {
+          const subs = await tx.select({ rule: subscriptions.thresholdJson }).from(subscriptions).where(eq(subscriptions.dashboardId, id));
+          if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
+        }
+        const [row] = await tx.update(dashboards).set(settingsColumns(patch)).where(eq(dashboards.id, id)).returning();
+        return toDashboard(row!);
+      });
+    },
+
+    async getDashboard(id) {
+      const [row] = await db.select().from(dashboards).where(eq(dashboards.id, id));
+      return row ? toDashboard(row) : null;
+    },
+
+    async listScheduledDashboards() {
+      const rows = await db
+        .select()
+        .from(dashboards)
+        .where(and(isNotNull(sql`${dashboards.metadata}->>'snapshot_policy'`), ne(sql`${dashboards.metadata}->>'snapshot_policy'`, "manual")));
+      return rows.map(toDashboard);
+    },
+
+    ingestSnapshot: (input) => db.transaction((tx) => ingestSnapshot(tx, cache, input, now())),
+
+    async listSnapshots(dashboardId, limit) {
+      const { rows: _rows, contentHash: _hash, ...meta } = getTableColumns(snapshots);
+      const rows = await db
+        .select(meta)
+        .from(snapshots)
+        .where(eq(snapshots.dashboardId, dashboardId))
+        .orderBy(desc(snapshots.takenAt), desc(snapshots.receivedAt))
+        .limit(limit);
+      return rows.map(toSnapshotMeta);
+    },
+
+    async getSnapshot(dashboardId, snapshotId) {
+      const [row] = await db
+        .select()
+        .from(snapshots)
+        .where(and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, snapshotId)));
+      return snapshotWithRows(row);
+    },
+
+    async snapshotAt(dashboardId, at) {
+      const [row] = await db
+        .select()
+        .from(snapshots)
+        .where(and(eq(snapshots.dashboardId, dashboardId), lte(snapshots.takenAt, at)))
+        .orderBy(desc(snapshots.takenAt), desc(snapshots.receivedAt))
+        .limit(1);
+      return snapshotWithRows(row);
+    },
+
+    async createSubscription(input, secrets, actor) {
+      return db.transaction(async (tx) => {
+        const dashboard = await lockDashboard(tx, input.dashboard_id);
+        if (!dashboard) throw new Error(`dashboard ${input.dashboard_id} vanished`);
+        const at = now();
+        const [row] = await tx
+          .insert(subscriptions)
+          .values({
+            id: randomUUID(),
+            dashboardId: input.dashboard_id,
+            subscriberKind: input.subscriber_kind,
+            subscriberId: input.subscriber_id,
+            thresholdJson: input.threshold_json,
+            fallback: input.fallback,
+            owner: input.owner,
+            secret: secrets.secret,
+            fallbackSecret: secrets.fallback_secret,
+            createdAt: at,
+          })
+          .returning();
+        const subscription = toSubscription(row!);
+        const entries = await appendEvents(tx, dashboard.id, dashboard.headSeq, [{ kind: "subscription.created", data: { ...subscription } }], actor, at);
+        return { subscription, entries };
+      });
+    },
+
+    async listSubscriptions(dashboardId, owner) {
+      const where = owner === null ? eq(subscriptions.dashboardId, dashboardId) : and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, owner));
+      const rows = await db.select().from(subscriptions).where(where).orderBy(subscriptions.createdAt);
+      return rows.map(toSubscription);
+    },
+
+    async getSubscription(dashboardId, id) {
+      const [row] = await db
+        .select()
+        .from(subscriptions)
+        .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id)));
+      return row ? toSubscription(row) : null;
+    },
+
+    async deleteSubscription(dashboardId, id, actor) {
+      return db.transaction(async (tx) => {
+        const dashboard = await lockDashboard(tx, dashboardId);
+        if (!dashboard) return null;
+        const deleted = await tx
+          .delete(subscriptions)
+          .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id)))
+          .returning({ id: subscriptions.id });
+        if (deleted.length === 0) return null;
+        return appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now());
+      });
+    },
+
+    readEvents: (dashboardId, query) => readEvents(db, dashboardId, query),
+
+    async recordAck(persona, dashboardId, seq) {
+      await db
+        .insert(acks)
+        .values({ persona, dashboardId, seq, updatedAt: now() })
+        .onConflictDoUpdate({
+          target: [acks.persona, acks.dashboardId],
+          set: { seq: sql`greatest(${acks.seq}, excluded.seq)`, updatedAt: now() },
+        });
+    },
+
+    async ackedSeq(persona, dashboardId) {
+      const [row] = await db
+        .select({ seq: acks.seq })
+        .from(acks)
+        .where(and(eq(acks.persona, persona), eq(acks.dashboardId, dashboardId)));
+      return row?.seq ?? 0;
+    },
+
+    claimIdempotencyKey: (dashboardId, key, hash) => claimKey(db, dashboardId, key, hash, now()),
+    completeIdempotencyKey: (dashboardId, key, status, body) => completeKey(db, dashboardId, key, status, body),
+    releaseIdempotencyKey: (dashboardId, key) => releaseKey(db, dashboardId, key),
+
+    async pruneEvents(before) {
+      const deleted = await db.delete(events).where(lt(events.at, before)).returning({ seq: events.seq });
+      return deleted.length;
+    },
+
+    async ping() {
+      await db.select({ one: sql<number>`1` }).from(dashboards).limit(1);
+    },
+
+    close: () => database.close(),
+  };
+}

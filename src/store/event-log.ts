@@ -1,0 +1,74 @@
+// Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, max } from "drizzle-orm";
+import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { Db, Tx } from "./database.js";
+import { toLogEntry } from "./mappers.js";
+import { dashboards, events } from "./schema.js";
+import type { EventPage, EventQuery } from "./store.js";
+
+export interface EventDraft {
+  kind: EventKind;
+  data: Record<string, unknown>;
+  persona?: string | null;
+}
+
+/**
+ * Appends drafts after `headSeq` and moves the dashboard's head. The caller must hold the dashboard row
+ * lock (`select ... for update`), which is what keeps seq contiguous across connections and nodes.
+ */
+export async function appendEvents(
+  tx: Tx,
+  dashboardId: string,
+  headSeq: number,
+  drafts: EventDraft[],
+  actor: string,
+  at: Date,
+): Promise<LogEntry[]> {
+  if (drafts.length === 0) return [];
+  const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
+  const rows = drafts.map((d, i) => {
+    const persona = d.persona ?? null;
+    const seq = headSeq + i + 1;
+    let prevSeq: number | null = null;
+    if (persona !== null) {
+      prevSeq = prevByPersona.get(persona) ?? 0;
+      prevByPersona.set(persona, seq);
+    }
+    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq };
+  });
+  await tx.insert(events).values(rows);
+  await tx
+    .update(dashboards)
+    .set({ headSeq: headSeq + drafts.length })
+    .where(eq(dashboards.id, dashboardId));
+  return rows.map(toLogEntry);
+}
+
+async function lastPersonaSeqs(tx: Tx, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
+  const personas = [...new Set(drafts.flatMap((d) => (d.persona ? [d.persona] : [])))];
+  if (personas.length === 0) return new Map();
+  const found = await tx
+    .select({ persona: events.persona, seq: max(events.seq) })
+    .from(events)
+    .where(and(eq(events.dashboardId, dashboardId), inArray(events.persona, personas)))
+    .groupBy(events.persona);
+  return new Map(found.map((r) => [r.persona ?? "", Number(r.seq ?? 0)]));
+}
+
+export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Promise<EventPage> {
+  const conditions = [eq(events.dashboardId, dashboardId), gt(events.seq, q.afterSeq)];
+  if (q.kinds && q.kinds.length > 0) conditions.push(inArray(events.kind, q.kinds));
+  if (q.from) conditions.push(gte(events.at, q.from));
+  if (q.to) conditions.push(lt(events.at, q.to));
+  if (q.persona !== undefined) conditions.push(eq(events.persona, q.persona), isNotNull(events.persona));
+  const [rows, head] = await Promise.all([
+    db
+      .select()
+      .from(events)
+      .where(and(...conditions))
+      .orderBy(asc(events.seq))
+      .limit(q.limit),
+    db.select({ headSeq: dashboards.headSeq }).from(dashboards).where(eq(dashboards.id, dashboardId)),
+  ]);
+  return { entries: rows.map(toLogEntry), head_seq: head[0]?.headSeq ?? 0 };
+}

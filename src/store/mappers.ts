@@ -1,0 +1,61 @@
+// Database rows to the port's shapes, in one place.
+import type { Rule } from "../core/types.js";
+import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { dashboards, events, snapshots, subscriptions } from "./schema.js";
+import type { Dashboard, Fallback, SnapshotMeta, Subscription } from "./store.js";
+
+export function toDashboard(r: typeof dashboards.$inferSelect): Dashboard {
+  return {
+    id: r.id,
+    name: r.name,
+    id_field: r.idField,
+    rank_by: r.rankBy,
+    top_n: r.topN,
+    primary_metric_field: r.primaryMetricField,
+    metadata: r.metadata,
+    source_url: r.sourceUrl,
+    head_seq: r.headSeq,
+    latest_snapshot_id: r.latestSnapshotId,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+export function toSnapshotMeta(r: Omit<typeof snapshots.$inferSelect, "rows" | "contentHash">): SnapshotMeta {
+  return {
+    id: r.id,
+    dashboard_id: r.dashboardId,
+    taken_at: r.takenAt.toISOString(),
+    received_at: r.receivedAt.toISOString(),
+    primary_metric: r.primaryMetric,
+    row_count: r.rowCount,
+  };
+}
+
+export function toSubscription(r: typeof subscriptions.$inferSelect): Subscription {
+  return {
+    id: r.id,
+    dashboard_id: r.dashboardId,
+    subscriber_kind: r.subscriberKind,
+    subscriber_id: r.subscriberId,
+    threshold_json: r.thresholdJson as Rule,
+    fallback: (r.fallback as Fallback | null) ?? null,
+    owner: r.owner,
+    last_notified_snapshot_id: r.lastNotifiedSnapshotId,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+export function toLogEntry(r: typeof events.$inferSelect): LogEntry {
+  return {
+    event: {
+      dashboard_id: r.dashboardId,
+      seq: r.seq,
+      kind: r.kind as EventKind,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      data: r.data,
+    },
+    persona: r.persona,
+    prev_seq: r.prevSeq,
+  };
+}

@@ -1,0 +1,141 @@
+// The drizzle schema: one set of tables for PostgreSQL and PGlite alike.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const seq = (name: string) => bigint(name, { mode: "number" });
+
+export const dashboards = pgTable("dashboards", {
+  id: text("id").primaryKey(),
+  name: text("name"),
+  idField: text("id_field").notNull().default("id"),
+  rankBy: text("rank_by"),
+  topN: integer("top_n").notNull().default(10),
+  primaryMetricField: text("primary_metric_field"),
+  metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+  sourceUrl: text("source_url"),
+  // The log's head lives on the dashboard row: locking the row serializes appends, so seq stays contiguous.
+  headSeq: seq("head_seq").notNull().default(0),
+  latestSnapshotId: uuid("latest_snapshot_id"),
+  latestTakenAt: ts("latest_taken_at"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const snapshots = pgTable(
+  "snapshots",
+  {
+    id: uuid("id").primaryKey(),
+    dashboardId: text("dashboard_id")
+      .notNull()
+      .references(() => dashboards.id),
+    takenAt: ts("taken_at").notNull(),
+    receivedAt: ts("received_at").notNull(),
+    primaryMetric: doublePrecision("primary_metric"),
+    rowCount: integer("row_count").notNull(),
+    rows: jsonb("rows").$type<Record<string, unknown>[]>().notNull(),
+    contentHash: text("content_hash").notNull(),
+  },
+  (t) => [index("snapshots_dashboard_taken_at").on(t.dashboardId, t.takenAt)],
+);
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: uuid("id").primaryKey(),
+    dashboardId: text("dashboard_id")
+      .notNull()
+      .references(() => dashboards.id),
+    subscriberKind: text("subscriber_kind").$type<"persona" | "webhook" | "email">().notNull(),
+    subscriberId: text("subscriber_id").notNull(),
+    thresholdJson: jsonb("threshold_json").notNull(),
+    fallback: jsonb("fallback"),
+    owner: text("owner").notNull(),
+    secret: text("secret"),
+    fallbackSecret: text("fallback_secret"),
+    lastNotifiedSnapshotId: uuid("last_notified_snapshot_id"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("subscriptions_dashboard").on(t.dashboardId)],
+);
+
+export const events = pgTable(
+  "events",
+  {
+    dashboardId: text("dashboard_id")
+      .notNull()
+      .references(() => dashboards.id),
+    seq: seq("seq").notNull(),
+    kind: text("kind").notNull(),
+    at: ts("at").notNull(),
+    actor: text("actor").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    // Set on alert.matched events of persona subscriptions: the routing key of persona channels.
+    persona: text("persona"),
+    // The persona's previous alert seq on this dashboard, so a client can tell a gap from silence.
+    prevSeq: seq("prev_seq"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.dashboardId, t.seq] }),
+    index("events_dashboard_persona_seq").on(t.dashboardId, t.persona, t.seq).where(sql`${t.persona} is not null`),
+    index("events_dashboard_at").on(t.dashboardId, t.at),
+    index("events_at").on(t.at),
+  ],
+);
+
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    dashboardId: text("dashboard_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status"),
+    response: jsonb("response"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.dashboardId, t.key] }), index("idempotency_keys_created_at").on(t.createdAt)],
+);
+
+export const acks = pgTable(
+  "acks",
+  {
+    persona: text("persona").notNull(),
+    dashboardId: text("dashboard_id").notNull(),
+    seq: seq("seq").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.persona, t.dashboardId] })],
+);
+
+/** Webhook and email work, written in the ingest transaction so an accepted alert is never lost. */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: uuid("id").primaryKey(),
+    dashboardId: text("dashboard_id").notNull(),
+    seq: seq("seq").notNull(),
+    subscriptionId: uuid("subscription_id").notNull(),
+    channel: text("channel").$type<"webhook" | "email">().notNull(),
+    target: text("target").notNull(),
+    // "fallback" rows fire only if no session of the persona acked `seq` by `next_attempt_at`.
+    reason: text("reason").$type<"direct" | "fallback">().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull(),
+    status: text("status").$type<"pending" | "delivered" | "failed" | "skipped">().notNull().default("pending"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("deliveries_due").on(t.status, t.nextAttemptAt)],
+);
+
+export const schema = { dashboards, snapshots, subscriptions, events, idempotencyKeys, acks, deliveries };

@@ -1,0 +1,56 @@
+// The app in-process over a real store: tests drive it with app.request() and inspect what it published.
+import pino from "pino";
+import { Registry } from "prom-client";
+import { createApp } from "../../src/app.js";
+import { createTokenVerifier } from "../../src/http/auth.js";
+import { mintToken, type MintOptions } from "../../src/http/token.js";
+import type { LogEntry } from "../../src/protocol/event.js";
+import { createTestStore, type TestStore } from "./test-store.js";
+
+export const TEST_SECRET = "test-secret-0123456789-0123456789-abcdef";
+
+export interface TestApp extends TestStore {
+  app: ReturnType<typeof createApp>;
+  published: LogEntry[];
+  token(o: MintOptions): Promise<string>;
+  /** JSON request with a bearer token; returns status, parsed body and headers. */
+  call(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+export async function createTestApp(options: { maxRows?: number; maxBodyBytes?: number; rateLimitPerMin?: number; webhookAllowPrivate?: boolean } = {}): Promise<TestApp> {
+  const testStore = await createTestStore();
+  const published: LogEntry[] = [];
+  const app = createApp({
+    store: testStore.store,
+    publish: (entries) => published.push(...entries),
+    logger: pino({ level: "silent" }),
+    now: () => new Date(),
+    limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
+    verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
+    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    rateLimitPerMin: options.rateLimitPerMin ?? 0,
+    metrics: new Registry(),
+  });
+  return {
+    ...testStore,
+    app,
+    published,
+    token: (o) => mintToken(TEST_SECRET, o),
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      let body: string | undefined = o.raw;
+      if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers["content-type"] = "application/json";
+      }
+      const res = await app.request(path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {}
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
+import { createTestDatabase } from "./test-database.js";
+
+export interface TestStore {
+  store: Store;
+  databaseUrl: string | null;
+  close(): Promise<void>;
+}
+
+export async function createTestStore(options: { now?: () => Date } = {}): Promise<TestStore> {
+  const database = await createTestDatabase();
+  const store = await openStore({ databaseUrl: database.url, now: options.now });
+  return {
+    store,
+    databaseUrl: database.url,
+    async close() {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
