@@ -1,0 +1,202 @@
+// The Redis broker: one publisher and one subscriber connection per node. Health is not "the sockets are
+// open" but "a message this node publishes now comes back to its own subscriber": a probe token on a
+// per-node channel, so a subscriber that went silent (half-open socket, paused server) is caught too.
+import { randomBytes, randomUUID } from "node:crypto";
+import { pino, type Logger } from "pino";
+import { fullJitterBackoff, type BackoffOptions } from "./backoff.js";
+import type { Broker, BrokerState } from "./broker.js";
+import { BrokerDownError } from "./broker-down-error.js";
+import { createManagedClient } from "./redis-client.js";
+import { withTimeout } from "./with-timeout.js";
+
+export interface RedisBrokerOptions {
+  url: string;
+  logger?: Logger;
+  /** How often the probe runs while up, and how often recovery is retried while down. Default 2000. */
+  probeIntervalMs?: number;
+  /** How long a probe token may take to come back. Default 1000. */
+  probeTimeoutMs?: number;
+  /** Publish and subscribe give up after this long. Default 1000. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Reconnect delays (node-redis reconnectStrategy), full jitter. Default 50 ms doubling up to 5 s. */
+  reconnect?: BackoffOptions;
+}
+
+export interface RedisBroker extends Broker {
+  /** This node's probe channel, `dw:node:<random>`. */
+  readonly nodeChannel: string;
+  /** True once up; false when timeoutMs passes first. */
+  waitUntilUp(timeoutMs: number): Promise<boolean>;
+}
+
+export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
+  const log = o.logger ?? pino({ level: "silent" });
+  const probeIntervalMs = o.probeIntervalMs ?? 2000;
+  const probeTimeoutMs = o.probeTimeoutMs ?? 1000;
+  const commandTimeoutMs = o.commandTimeoutMs ?? 1000;
+  const nodeChannel = `dw:node:${randomBytes(8).toString("hex")}`;
+  const handlers = new Map<string, (message: string) => void>();
+  const listeners = new Set<(state: BrokerState) => void>();
+  let state: BrokerState = "down";
+  let closed = false;
+  let checking = false;
+  let checkAgain = false;
+  let awaitedToken: { token: string; heard: () => void } | null = null;
+
+  const onMessage = (message: string, channel: string) => {
+    if (channel === nodeChannel) {
+      if (awaitedToken?.token === message) awaitedToken.heard();
+      return;
+    }
+    handlers.get(channel)?.(message);
+  };
+
+  const common = {
+    url: o.url,
+    connectTimeoutMs: o.connectTimeoutMs ?? 2000,
+    reconnectDelay: fullJitterBackoff(o.reconnect),
+    onReady: () => void check(),
+    onLost: (reason: string, error?: unknown) => {
+      if (closed) return;
+      if (state === "up") log.warn({ reason, err: error }, "redis connection lost");
+      setState("down");
+    },
+  };
+  const pub = createManagedClient({ ...common, name: "dashwatch-pub" });
+  const sub = createManagedClient({ ...common, name: "dashwatch-sub" });
+  const timer = setInterval(() => void check(), probeIntervalMs);
+  timer.unref();
+
+  function setState(next: BrokerState) {
+    if (state === next || closed) return;
+    state = next;
+    log.info({ state: next }, "broker state");
+    for (const listener of listeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        log.error({ err: error }, "broker state listener threw");
+      }
+    }
+  }
+
+  /** One health step: recover when down (resubscribe everything, then probe), probe when up. */
+  async function check(): Promise<void> {
+    if (closed) return;
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    checking = true;
+    try {
+      if (!pub.ready || !sub.ready) {
+        setState("down");
+        return;
+      }
+      if (state === "down") {
+        // Idempotent in node-redis: a channel it already holds only gains the (same) listener.
+        await withTimeout(sub.client.subscribe([nodeChannel, ...handlers.keys()], onMessage), commandTimeoutMs, "subscribe");
+      }
+      setState((await probe()) ? "up" : "down");
+    } catch (error) {
+      log.warn({ err: error }, "broker recovery failed");
+      setState("down");
+    } finally {
+      checking = false;
+      if (checkAgain && !closed) {
+        checkAgain = false;
+        void check();
+      }
+    }
+  }
+
+  async function probe(): Promise<boolean> {
+    const token = randomUUID();
+    let timeout: NodeJS.Timeout | undefined;
+    const heard = new Promise<boolean>((resolve) => {
+      awaitedToken = { token, heard: () => resolve(true) };
+      timeout = setTimeout(() => resolve(false), probeTimeoutMs);
+    });
+    try {
+      await withTimeout(pub.client.publish(nodeChannel, token), commandTimeoutMs, "probe publish");
+    } catch (error) {
+      clearTimeout(timeout);
+      awaitedToken = null;
+      log.warn({ err: error }, "broker probe: publish failed");
+      // An open connection whose commands hang will not heal by itself.
+      if (pub.ready) pub.replace();
+      return false;
+    }
+    const ok = await heard;
+    clearTimeout(timeout);
+    awaitedToken = null;
+    if (!ok) {
+      log.warn({ channel: nodeChannel }, "broker probe: subscriber silent, reconnecting it");
+      sub.replace();
+    }
+    return ok;
+  }
+
+  return {
+    nodeChannel,
+    get state() {
+      return state;
+    },
+    async publish(topic, message) {
+      if (closed) throw new BrokerDownError("closed");
+      if (state !== "up" || !pub.ready) throw new BrokerDownError("redis unavailable");
+      try {
+        await withTimeout(pub.client.publish(topic, message), commandTimeoutMs, "publish");
+      } catch (error) {
+        setState("down");
+        void check();
+        throw new BrokerDownError("publish failed", { cause: error });
+      }
+    },
+    async subscribe(topic, handler) {
+      handlers.set(topic, handler);
+      if (!sub.ready) return; // recovery subscribes every known topic before going up
+      try {
+        await withTimeout(sub.client.subscribe(topic, onMessage), commandTimeoutMs, "subscribe");
+      } catch (error) {
+        // Going down makes the hub catch its sessions up from the log once recovery has resubscribed.
+        log.warn({ err: error, topic }, "broker subscribe failed");
+        setState("down");
+        void check();
+      }
+    },
+    async unsubscribe(topic) {
+      handlers.delete(topic);
+      if (!sub.ready) return;
+      // A failed unsubscribe only leaves a channel whose messages nobody handles.
+      await withTimeout(sub.client.unsubscribe(topic, onMessage), commandTimeoutMs, "unsubscribe").catch(() => {});
+    },
+    onStateChange(listener) {
+      listeners.add(listener);
+    },
+    waitUntilUp(timeoutMs) {
+      if (state === "up") return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const onUp = (s: BrokerState) => {
+          if (s !== "up") return;
+          clearTimeout(t);
+          listeners.delete(onUp);
+          resolve(true);
+        };
+        const t = setTimeout(() => {
+          listeners.delete(onUp);
+          resolve(false);
+        }, timeoutMs);
+        listeners.add(onUp);
+      });
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      handlers.clear();
+      pub.destroy();
+      sub.destroy();
+    },
+  };
+}
