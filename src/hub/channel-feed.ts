@@ -1,0 +1,273 @@
+// One session's view of one channel: the last seq delivered per dashboard, and the one path every event
+// takes to the socket, in seq order, once. Live entries that follow on are written at once; a hole (an
+// entry beyond the next expected one) is filled from the log first; a duplicate is dropped. Work runs one
+// item at a time, so a fill never races a live write; what arrives meanwhile waits in a bounded inbox, and
+// past its bound only the newest entry per dashboard is kept: the log has the rest.
+import type { Logger } from "pino";
+import type { LogEntry } from "../protocol/event.js";
+import type { Channel } from "../protocol/frames.js";
+import type { LogReader } from "./log-reader.js";
+import { encodeEventFrame } from "./wire.js";
+import type { Writer } from "./writer.js";
+
+export interface FeedOptions {
+  channel: string;
+  target: Channel;
+  writer: Writer;
+  reader: LogReader;
+  pageSize: number;
+  /** Live entries held while the feed is busy; beyond, holes are read back from the log. */
+  inboxLimit: number;
+  /** A live hole or a catch-up longer than this many pages becomes a recoverable broker_outage gap. */
+  maxCatchUpPages: number;
+  /**
+   * Persona channels: where to start on a dashboard first met live. Alerts committed from here on are
+   * delivered; set a little before the subscription to absorb clock skew between nodes.
+   */
+  firstSightFrom: Date;
+  logger: Logger;
+  onLiveWrite?: (publishedAt: number) => void;
+  retryMs?: number;
+}
+
+interface Work {
+  entry: LogEntry;
+  frame: Buffer | null;
+  publishedAt: number | null;
+}
+
+interface ReadPlan {
+  /** Last seq to deliver; null means up to the head. */
+  to: number | null;
+  /** An event of this channel is known to exist at `to`: falling short of it means it was pruned. */
+  exact: boolean;
+  /** Give up after maxCatchUpPages with a recoverable gap; false for a resume, which the writer bounds. */
+  bounded: boolean;
+}
+
+type Verdict = "duplicate" | "next" | "hole" | "unplaced";
+
+export class ChannelFeed {
+  private readonly last = new Map<string, number>();
+  private inbox: Work[] = [];
+  private readonly overflow = new Map<string, LogEntry>();
+  private catchUpWanted = false;
+  private busy = true; // held until the subscription has placed its positions
+  private stalled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private isClosed = false;
+  private readonly persona: string | undefined;
+
+  constructor(private readonly o: FeedOptions) {
+    this.persona = o.target.kind === "persona" ? o.target.id : undefined;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get channel(): string {
+    return this.o.channel;
+  }
+
+  get pending(): number {
+    return this.inbox.length + this.overflow.size;
+  }
+
+  setPosition(dashboardId: string, seq: number): void {
+    this.last.set(dashboardId, seq);
+  }
+
+  /** Delivers the log after the current position; for the resume that opens a subscription. */
+  replay(dashboardId: string, to: number | null): Promise<void> {
+    return this.readForward(dashboardId, { to, exact: this.persona === undefined && to !== null, bounded: false });
+  }
+
+  /** Ends the hold placed at construction: what queued up meanwhile is merged in seq order. */
+  release(): void {
+    this.busy = false;
+    this.schedule();
+  }
+
+  offer(entry: LogEntry, frame: Buffer, publishedAt: number): void {
+    if (this.isClosed) return;
+    if (!this.busy && this.inbox.length === 0 && this.overflow.size === 0 && !this.catchUpWanted) {
+      const verdict = this.classify(entry);
+      if (verdict === "duplicate") return;
+      if (verdict === "next") return this.deliverLive({ entry, frame, publishedAt });
+    }
+    if (this.inbox.length < this.o.inboxLimit) this.inbox.push({ entry, frame, publishedAt });
+    else this.keepNewest(entry);
+    this.schedule();
+  }
+
+  /** After a broker outage: read every dashboard this feed has a position on up to its head. */
+  requestCatchUp(): void {
+    if (this.isClosed) return;
+    this.catchUpWanted = true;
+    this.schedule();
+  }
+
+  close(): void {
+    this.isClosed = true;
+    clearTimeout(this.retryTimer);
+    this.inbox = [];
+    this.overflow.clear();
+  }
+
+  private schedule() {
+    if (!this.busy && !this.stalled && !this.isClosed) void this.pump();
+  }
+
+  private async pump() {
+    this.busy = true;
+    try {
+      while (!this.isClosed && !this.stalled) {
+        const work = this.inbox.shift() ?? this.takeOverflow();
+        if (work) await this.attempt(work.entry, () => this.handle(work));
+        else if (this.catchUpWanted) {
+          this.catchUpWanted = false;
+          await this.catchUp();
+        } else break;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async handle(work: Work) {
+    const { entry } = work;
+    const d = entry.event.dashboard_id;
+    if (this.classify(entry) === "unplaced") await this.placeFirstSight(entry);
+    if (this.classify(entry) === "hole") {
+      const to = this.persona === undefined ? entry.event.seq - 1 : (entry.prev_seq ?? 0);
+      await this.readForward(d, { to, exact: true, bounded: true });
+    }
+    if (this.classify(entry) !== "duplicate") this.deliverLive(work);
+  }
+
+  private async catchUp() {
+    for (const d of [...this.last.keys()]) {
+      if (this.isClosed) return;
+      await this.attempt(null, async () => {
+        if (this.persona !== undefined) return this.readForward(d, { to: null, exact: false, bounded: true });
+        const head = await this.o.reader.head(d);
+        if (head !== null) await this.readForward(d, { to: head, exact: true, bounded: true });
+      });
+    }
+  }
+
+  /** A failed store read is retried later; the entry stays owed as the newest of its dashboard. */
+  private async attempt(entry: LogEntry | null, run: () => Promise<void>) {
+    try {
+      await run();
+    } catch (error) {
+      this.o.logger.warn({ err: error, channel: this.o.channel }, "log read failed, retrying");
+      if (entry) this.keepNewest(entry);
+      else this.catchUpWanted = true;
+      this.stalled = true;
+      this.retryTimer = setTimeout(() => {
+        this.stalled = false;
+        this.schedule();
+      }, this.o.retryMs ?? 1000);
+    }
+  }
+
+  private classify(entry: LogEntry): Verdict {
+    const seq = entry.event.seq;
+    const prev = entry.prev_seq ?? 0;
+    const last = this.last.get(entry.event.dashboard_id);
+    if (last === undefined) {
+      // Dashboard channels always hold a position; persona channels meet new dashboards live.
+      if (this.persona === undefined || prev === 0) return "next";
+      return "unplaced";
+    }
+    if (seq <= last) return "duplicate";
+    if (this.persona === undefined) return seq === last + 1 ? "next" : "hole";
+    return prev <= last ? "next" : "hole";
+  }
+
+  private async placeFirstSight(entry: LogEntry) {
+    const d = entry.event.dashboard_id;
+    const page = await this.o.reader.read(d, { afterSeq: 0, limit: 1, persona: this.persona, from: this.o.firstSightFrom });
+    const first = page.entries[0]?.event.seq;
+    const position = first !== undefined && first < entry.event.seq ? first - 1 : (entry.prev_seq ?? 0);
+    if (!this.last.has(d)) this.last.set(d, position);
+  }
+
+  private async readForward(d: string, plan: ReadPlan): Promise<void> {
+    const { writer, pageSize, channel } = this.o;
+    const { to, exact } = plan;
+    let last = this.last.get(d) ?? 0;
+    if (plan.bounded && this.persona === undefined && to !== null && to - last > this.o.maxCatchUpPages * pageSize) {
+      return this.jump(d, last, to, "broker_outage");
+    }
+    let fresh = false;
+    for (let pages = 0; !this.isClosed && (to === null || last < to); pages++) {
+      const page = await this.o.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona }, fresh);
+      if (this.isClosed) return;
+      const end = to ?? page.head_seq;
+      if (writer.congested) {
+        // Reading what cannot be written is wasted: the range joins the slow-consumer gap instead.
+        if (end > last) writer.skip(channel, d, last + 1, end);
+        this.last.set(d, Math.max(last, end));
+        return;
+      }
+      for (const entry of page.entries) {
+        if (to !== null && entry.event.seq > to) break;
+        last = this.deliverFromLog(last, entry);
+      }
+      if (page.entries.length === pageSize) {
+        if (plan.bounded && pages + 1 >= this.o.maxCatchUpPages && (to === null || last < to)) {
+          return this.jump(d, last, end, "broker_outage");
+        }
+        continue;
+      }
+      // A shared read may predate the commit that `to` comes from: look again before calling it pruned.
+      if (exact && to !== null && last < to && !fresh) {
+        fresh = true;
+        continue;
+      }
+      break;
+    }
+    if (exact && to !== null && last < to && !this.isClosed) return this.jump(d, last, to, "retention");
+  }
+
+  private jump(d: string, last: number, to: number, reason: "broker_outage" | "retention") {
+    if (to > last) this.o.writer.gap(this.o.channel, d, last + 1, to, reason, reason !== "retention");
+    this.last.set(d, Math.max(last, to));
+  }
+
+  /** Writes one entry read from the log, after a retention gap if the log no longer holds what precedes it. */
+  private deliverFromLog(last: number, entry: LogEntry): number {
+    const { seq, dashboard_id: d } = entry.event;
+    if (seq <= last) return last;
+    const missingTo = this.persona === undefined ? seq - 1 : (entry.prev_seq ?? 0);
+    if (missingTo > last) this.o.writer.gap(this.o.channel, d, last + 1, missingTo, "retention", false);
+    this.o.writer.event(this.o.channel, d, seq, encodeEventFrame(this.o.channel, entry, this.persona !== undefined));
+    this.last.set(d, seq);
+    return seq;
+  }
+
+  private deliverLive(work: Work) {
+    const { entry, publishedAt } = work;
+    const frame = work.frame ?? encodeEventFrame(this.o.channel, entry, this.persona !== undefined);
+    const written = this.o.writer.event(this.o.channel, entry.event.dashboard_id, entry.event.seq, frame);
+    this.last.set(entry.event.dashboard_id, entry.event.seq);
+    if (written && publishedAt !== null) this.o.onLiveWrite?.(publishedAt);
+  }
+
+  private keepNewest(entry: LogEntry) {
+    const d = entry.event.dashboard_id;
+    const kept = this.overflow.get(d);
+    if (!kept || kept.event.seq < entry.event.seq) this.overflow.set(d, entry);
+  }
+
+  private takeOverflow(): Work | undefined {
+    for (const [d, entry] of this.overflow) {
+      this.overflow.delete(d);
+      return { entry, frame: null, publishedAt: null };
+    }
+    return undefined;
+  }
+}

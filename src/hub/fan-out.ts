@@ -1,0 +1,93 @@
+// Publishing committed entries to the broker: one message per topic per call, serialized once. When the
+// broker refuses, local feeds get the entries directly (so this node's clients stay live through an
+// outage) and the ranges are kept to publish again from the log once the broker is back.
+import type { Logger } from "pino";
+import { topics, type Broker } from "../broker/broker.js";
+import type { LogEntry } from "../protocol/event.js";
+import type { Store } from "../store/store.js";
+import { encodeBatch, groupByTopic } from "./batch.js";
+import type { ChannelIndex } from "./channel-index.js";
+import { createUnpublished } from "./unpublished.js";
+
+export interface FanOutOptions {
+  broker: Broker;
+  store: Pick<Store, "readEvents">;
+  index: ChannelIndex;
+  logger: Logger;
+  pageSize: number;
+  maxUnpublishedDashboards: number;
+  now?: () => number;
+}
+
+export interface FanOut {
+  /** Never rejects: the entries are committed already, and a failure is remembered, not thrown. */
+  publish(entries: LogEntry[]): Promise<void>;
+  /** Publishes the remembered ranges again, read back from the log. */
+  republish(): Promise<void>;
+  readonly unpublishedDashboards: number;
+}
+
+export function createFanOut(o: FanOutOptions): FanOut {
+  const now = o.now ?? Date.now;
+  const unpublished = createUnpublished(o.maxUnpublishedDashboards, (range) =>
+    o.logger.warn({ range }, "too many unpublished dashboards: forgot the oldest; remote sessions rely on their own catch-up"),
+  );
+  let republishing = false;
+
+  async function send(entries: LogEntry[], deliverLocallyOnFailure: boolean): Promise<boolean> {
+    const t = now();
+    const batches = [...groupByTopic(entries, topics)];
+    const results = await Promise.allSettled(batches.map(([topic, list]) => o.broker.publish(topic, encodeBatch(list, t))));
+    let ok = true;
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled") return;
+      ok = false;
+      const [topic, list] = batches[i]!;
+      if (deliverLocallyOnFailure) o.index.deliverLocally(topic, list, t);
+      unpublished.note(list);
+    });
+    return ok;
+  }
+
+  return {
+    async publish(entries) {
+      if (entries.length === 0) return;
+      try {
+        if (!(await send(entries, true))) o.logger.warn({ count: entries.length }, "broker publish failed; will publish again from the log");
+      } catch (error) {
+        o.logger.error({ err: error }, "publish failed unexpectedly");
+        unpublished.note(entries);
+      }
+    },
+    async republish() {
+      if (republishing || unpublished.size === 0) return;
+      republishing = true;
+      try {
+        for (const range of unpublished.take()) {
+          let after = range.from - 1;
+          try {
+            while (after < range.to) {
+              const page = await o.store.readEvents(range.dashboardId, { afterSeq: after, limit: o.pageSize });
+              const entries = page.entries.filter((e) => e.event.seq <= range.to);
+              if (entries.length === 0) break;
+              after = entries[entries.length - 1]!.event.seq;
+              // A failed page notes itself again; the rest of the range waits for the next round with it.
+              if (!(await send(entries, false))) {
+                if (after < range.to) unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
+                break;
+              }
+            }
+          } catch (error) {
+            o.logger.warn({ err: error, dashboard_id: range.dashboardId }, "republish read failed");
+            unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
+          }
+        }
+      } finally {
+        republishing = false;
+      }
+    },
+    get unpublishedDashboards() {
+      return unpublished.size;
+    },
+  };
+}

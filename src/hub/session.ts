@@ -1,0 +1,258 @@
+// One WebSocket connection: auth first, then the client's ops, one at a time in arrival order, and the
+// connection's feeds. Everything a session holds is released in one place, dispose().
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { RawData, WebSocket } from "ws";
+import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protocol/frames.js";
+import type { Store } from "../store/store.js";
+import { canSubscribe, type Principal } from "./access.js";
+import { ChannelFeed } from "./channel-feed.js";
+import type { ChannelIndex } from "./channel-index.js";
+import { parseClientFrame } from "./client-frame.js";
+import type { HubConfig } from "./hub-config.js";
+import type { HubMetrics } from "./hub-metrics.js";
+import type { LogReader } from "./log-reader.js";
+import { openChannel } from "./recovery.js";
+import { createWriter, type Writer } from "./writer.js";
+
+export type VerifyToken = (token: string) => Promise<Principal | null>;
+
+export interface SessionContext {
+  config: HubConfig;
+  store: Pick<Store, "getDashboard" | "recordAck">;
+  reader: LogReader;
+  index: ChannelIndex;
+  verifyToken: VerifyToken;
+  logger: Logger;
+  metrics: HubMetrics;
+  feed: { inboxLimit: number; maxCatchUpPages: number; firstSightSkewMs: number };
+  /** Counts the persona's connection on this node; false when it has too many already. */
+  admit(persona: string): boolean;
+  release(persona: string): void;
+  onDisposed(session: Session): void;
+}
+
+/** Frames read ahead of the one being handled; past this the socket stops being read. */
+const INBOUND_LIMIT = 32;
+
+export class Session {
+  readonly id = randomUUID();
+  private principal: Principal | null = null;
+  private readonly feeds = new Map<string, ChannelFeed>();
+  private readonly inbound: { data: RawData; isBinary: boolean }[] = [];
+  private processing = false;
+  private alive = true;
+  private disposed = false;
+  private readonly writer: Writer;
+  private readonly authTimer: NodeJS.Timeout;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly ctx: SessionContext,
+  ) {
+    const { config, metrics } = ctx;
+    this.log = ctx.logger.child({ session: this.id });
+    this.writer = createWriter({
+      socket: ws,
+      budgetBytes: config.wsOutboundBudgetBytes,
+      slowCloseMs: config.wsSlowCloseMs,
+      onSlow: () => {
+        metrics.slowConsumerCloses.inc();
+        this.close(CLOSE.slowConsumer, "slow consumer");
+      },
+      onEventWritten: () => metrics.delivered.inc(),
+      onEventDropped: () => metrics.dropped.inc(),
+      onGap: (reason) => metrics.gaps.inc({ reason }),
+    });
+    ws.on("message", (data, isBinary) => this.receive(data, isBinary));
+    ws.on("pong", () => {
+      this.alive = true;
+    });
+    ws.on("close", () => this.dispose());
+    ws.on("error", (error) => this.log.debug({ err: error }, "socket error"));
+    this.authTimer = setTimeout(() => {
+      if (!this.principal) this.close(CLOSE.unauthorized, "auth timeout");
+    }, config.authTimeoutMs);
+  }
+
+  get subscriptionCount(): number {
+    return this.feeds.size;
+  }
+
+  get queuedBytes(): number {
+    return this.writer.bufferedBytes;
+  }
+
+  get pendingEntries(): number {
+    let n = 0;
+    for (const feed of this.feeds.values()) n += feed.pending;
+    return n;
+  }
+
+  /** Called every heartbeatMs: a connection that answered nothing since the last ping is gone. */
+  heartbeat(): void {
+    if (this.disposed) return;
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** Shutdown: stop feeding, let what is queued reach the client, then close with 1001. */
+  async shutdown(drainTimeoutMs: number): Promise<void> {
+    for (const feed of this.feeds.values()) feed.close();
+    const deadline = Date.now() + drainTimeoutMs;
+    // Polling is fine here: it runs once, at shutdown, and ws has no drain event of its own.
+    while (this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const closed = new Promise<void>((resolve) => {
+      if (this.ws.readyState === this.ws.CLOSED) resolve();
+      else this.ws.once("close", () => resolve());
+    });
+    this.close(CLOSE.goingAway, "shutting down");
+    const timer = setTimeout(() => this.ws.terminate(), Math.max(100, deadline - Date.now()));
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private receive(data: RawData, isBinary: boolean) {
+    if (this.disposed) return;
+    this.alive = true;
+    this.inbound.push({ data, isBinary });
+    if (this.inbound.length >= INBOUND_LIMIT && !this.ws.isPaused) this.ws.pause();
+    void this.drain();
+  }
+
+  private async drain() {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (let item = this.inbound.shift(); item && !this.disposed; item = this.inbound.shift()) {
+        if (this.ws.isPaused && this.inbound.length < INBOUND_LIMIT / 2) this.ws.resume();
+        const text = item.isBinary ? null : toText(item.data);
+        if (this.principal) await this.handle(text);
+        else await this.authenticate(text);
+      }
+    } catch (error) {
+      this.log.error({ err: error }, "session failed");
+      this.close(1011, "internal error");
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async authenticate(text: string | null) {
+    const parsed = text === null ? null : parseClientFrame(text);
+    if (!parsed?.ok || parsed.frame.op !== "auth") return this.close(CLOSE.unauthorized, "auth must come first");
+    const principal = await this.ctx.verifyToken(parsed.frame.token).catch(() => null);
+    if (this.disposed) return;
+    if (!principal) return this.close(CLOSE.unauthorized, "bad token");
+    if (!this.ctx.admit(principal.sub)) return this.close(CLOSE.tooManyConnections, "too many connections");
+    this.principal = principal;
+    clearTimeout(this.authTimer);
+    this.writer.control({ type: "welcome", session: this.id, heartbeat_ms: this.ctx.config.heartbeatMs });
+  }
+
+  private async handle(text: string | null) {
+    if (text === null) return this.error("bad-request", "binary frames are not accepted");
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) return this.error("bad-request", parsed.message);
+    const frame: ClientFrame = parsed.frame;
+    switch (frame.op) {
+      case "auth":
+        return this.error("bad-request", "already authenticated");
+      case "subscribe":
+        return this.subscribe(frame.channel, frame.since);
+      case "unsubscribe":
+        if (!parseChannel(frame.channel)) return this.error("bad-request", "unknown channel form", frame.channel);
+        return this.dropFeed(frame.channel);
+      case "ack":
+        return this.ack(frame.dashboard_id, frame.seq);
+      case "ping":
+        return this.writer.control({ type: "pong" });
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  }
+
+  private async subscribe(name: string, since: Record<string, number> | undefined) {
+    const principal = this.principal!;
+    const channel = parseChannel(name);
+    if (!channel) return this.error("bad-request", "channel must be dashboard:<id> or persona:<id>", name);
+    if (!canSubscribe(principal, channel)) return this.error("forbidden", "not allowed on this channel", name);
+    if (this.feeds.has(name)) return this.error("bad-request", "already subscribed", name);
+    if (this.feeds.size >= this.ctx.config.wsMaxChannels) return this.error("limit", `at most ${this.ctx.config.wsMaxChannels} channels`, name);
+
+    const { config, reader, index, logger, metrics } = this.ctx;
+    const feed = new ChannelFeed({
+      channel: name,
+      target: channel,
+      writer: this.writer,
+      reader,
+      pageSize: config.replayPageSize,
+      inboxLimit: this.ctx.feed.inboxLimit,
+      maxCatchUpPages: this.ctx.feed.maxCatchUpPages,
+      firstSightFrom: new Date(Date.now() - this.ctx.feed.firstSightSkewMs),
+      logger,
+      onLiveWrite: (t) => metrics.publishToSend.observe(Math.max(0, Date.now() - t) / 1000),
+    });
+    this.feeds.set(name, feed);
+    metrics.subscriptions.inc();
+    const result = await openChannel({ store: this.ctx.store, reader, index, writer: this.writer }, { channel, name, feed, since });
+    if (!result.ok) {
+      this.dropFeed(name);
+      this.error(result.code, result.message, name);
+    }
+  }
+
+  private async ack(dashboardId: string, seq: number) {
+    try {
+      await this.ctx.store.recordAck(this.principal!.sub, dashboardId, seq);
+    } catch (error) {
+      this.log.warn({ err: error, dashboard_id: dashboardId }, "ack not recorded");
+    }
+  }
+
+  private dropFeed(name: string) {
+    const feed = this.feeds.get(name);
+    if (!feed) return;
+    this.feeds.delete(name);
+    feed.close();
+    const channel = parseChannel(name);
+    if (channel) this.ctx.index.leave(channel, feed);
+    this.ctx.metrics.subscriptions.dec();
+  }
+
+  private error(code: ErrorCode, message: string, channel?: string) {
+    this.writer.control({ type: "error", code, message, ...(channel !== undefined ? { channel } : {}) });
+  }
+
+  private close(code: number, reason: string) {
+    if (this.disposed) return;
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  private dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.authTimer);
+    for (const name of [...this.feeds.keys()]) this.dropFeed(name);
+    this.writer.dispose();
+    this.inbound.length = 0;
+    if (this.principal) this.ctx.release(this.principal.sub);
+    this.ctx.onDisposed(this);
+  }
+}
+
+function toText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
