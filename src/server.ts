@@ -13,6 +13,8 @@ import { loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
 import { startRetention } from "./retention.js";
+import { createScheduler } from "./scheduler/scheduler.js";
+import type { LogEntry } from "./protocol/event.js";
 import { openStore } from "./store/open-store.js";
 
 export interface RunningHub {
@@ -53,11 +55,12 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     },
   });
 
+  const publish = (entries: LogEntry[]) => {
+    hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
+  };
   const app = createApp({
     store,
-    publish: (entries) => {
-      hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
-    },
+    publish,
     logger,
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
@@ -70,6 +73,13 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   });
 
   const retention = startRetention(store, config.eventRetentionDays, logger);
+  const scheduler = createScheduler({
+    store,
+    publish,
+    logger,
+    source: { allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs, maxBytes: config.maxBodyBytes, maxRows: config.maxRows },
+  });
+  scheduler.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname === "/ws") hub.handleUpgrade(req, socket, head);
@@ -91,6 +101,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     close: () =>
       (closing ??= (async () => {
         retention.stop();
+        scheduler.stop();
         await hub.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await broker.close();

@@ -19,5 +19,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
 
 /** Query parameters: only the last value of a repeated name counts; errors point at /query/<name>. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
-  return parseOrThrow(schema, query, "/query");
+  const result = schema.safeParse(query);
+  if (result.success) return result.data;
+  // A parameter is one value on the wire, so the pointer stops at its name.
+  const errors = result.error.issues.map((i) => ({ pointer: `/query${pointerOf(i.path.slice(0, 1))}`, detail: i.message }));
+  throw validationProblem(errors.filter((e, n) => errors.findIndex((o) => o.pointer === e.pointer) === n));
 }

@@ -34,15 +34,16 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const reserved = await client.reserve();
+  // One connection, so the session-level advisory lock covers the migrator's queries.
+  const migrator = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(reserved), { migrationsFolder: MIGRATIONS });
-    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(migrator), { migrationsFolder: MIGRATIONS });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
-    reserved.release();
+    await migrator.end();
   }
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }

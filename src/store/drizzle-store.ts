@@ -55,7 +55,9 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
           const subs = await tx.select({ rule: subscriptions.thresholdJson }).from(subscriptions).where(eq(subscriptions.dashboardId, id));
           if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
         }
-        const [row] = await tx.update(dashboards).set(settingsColumns(patch)).where(eq(dashboards.id, id)).returning();
+        const columns = Object.fromEntries(Object.entries(settingsColumns(patch)).filter(([, v]) => v !== undefined));
+        if (Object.keys(columns).length === 0) return toDashboard(current);
+        const [row] = await tx.update(dashboards).set(columns).where(eq(dashboards.id, id)).returning();
         return toDashboard(row!);
       });
     },

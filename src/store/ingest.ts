@@ -13,9 +13,12 @@ import type { IngestInput, IngestResult, Subscription } from "./store.js";
 export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
   const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, input.dashboardId)).for("update");
   if (!dashboard) return { ok: false, error: "not-found" };
-  if (dashboard.latestTakenAt && input.takenAt < dashboard.latestTakenAt) {
-    return { ok: false, error: "taken-at-before-previous", previous: dashboard.latestTakenAt.toISOString() };
+  const previousTakenAt = dashboard.latestTakenAt;
+  if (input.takenAt && previousTakenAt && input.takenAt < previousTakenAt) {
+    return { ok: false, error: "taken-at-before-previous", previous: previousTakenAt.toISOString() };
   }
+  // Another node's clock may run ahead of ours: receipt time never goes backwards within a dashboard.
+  const takenAt = input.takenAt ?? (previousTakenAt && previousTakenAt > now ? previousTakenAt : now);
 
   const snapshotId = randomUUID();
   const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
@@ -27,7 +30,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   await tx.insert(snapshots).values({
     id: snapshotId,
     dashboardId: input.dashboardId,
-    takenAt: input.takenAt,
+    takenAt,
     receivedAt: now,
     primaryMetric: input.primaryMetric,
     rowCount: input.rows.length,
@@ -67,7 +70,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   await Promise.all([
     tx
       .update(dashboards)
-      .set({ latestSnapshotId: snapshotId, latestTakenAt: input.takenAt })
+      .set({ latestSnapshotId: snapshotId, latestTakenAt: takenAt })
       .where(eq(dashboards.id, input.dashboardId)),
     alerts.length > 0
       ? tx

@@ -64,7 +64,8 @@ export interface IngestInput {
   dashboardId: string;
   rows: Row[];
   primaryMetric: number | null;
-  takenAt: Date;
+  /** null: the time of receipt, taken inside the transaction so it never precedes the previous snapshot. */
+  takenAt: Date | null;
   actor: string;
   /** Hash of the snapshot content; an unchanged snapshot is still stored but notifies nobody. */
   contentHash: string;

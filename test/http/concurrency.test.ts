@@ -32,7 +32,7 @@ describe("concurrent ingest", () => {
     } finally {
       await t.close();
     }
-  });
+  }, 90_000);
 
   describe("two hub processes on one PostgreSQL", () => {
     const nodes: HubProcess[] = [];

@@ -11,7 +11,7 @@ import { loadDashboard, requirePublisher } from "./dashboards.js";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 const MAX_IDEMPOTENCY_KEY = 255;
 
-export function snapshotRoutes({ store, publish, now, limits }: ApiDeps) {
+export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
   return new Hono<Env>()
     .post("/:id/snapshot", async (c) => {
       const principal = c.get("principal");
@@ -45,7 +45,7 @@ export function snapshotRoutes({ store, publish, now, limits }: ApiDeps) {
           dashboardId: dashboard.id,
           rows: body.rows,
           primaryMetric: body.primary_metric,
-          takenAt: body.taken_at ?? now(),
+          takenAt: body.taken_at,
           actor: principal.sub,
           contentHash: sha256(JSON.stringify([body.rows, body.primary_metric])),
         });
