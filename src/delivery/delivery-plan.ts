@@ -1,0 +1,54 @@
+// What to do with a claimed outbox row, decided from the rows it refers to. Pure: no clock, no I/O.
+import type { HubEvent } from "../protocol/event.js";
+import { readAlertData } from "./alert-data.js";
+import type { ChannelKind, DeliveryJob } from "./delivery-channel.js";
+
+export interface ClaimedRow {
+  delivery: {
+    id: string;
+    dashboardId: string;
+    seq: number;
+    channel: ChannelKind;
+    target: string;
+    reason: "direct" | "fallback";
+    attempts: number;
+  };
+  /** null once retention has pruned the alert. */
+  event: HubEvent | null;
+  /** null once the subscription is deleted (`kind` is never null, so a live row never reads as deleted). */
+  subscription: { kind: "persona" | "webhook" | "email"; secret: string | null; fallbackSecret: string | null } | null;
+  dashboard: { name: string | null; topN: number } | null;
+  /** Highest seq the subscription's persona acked on this dashboard; 0 when none or not a persona. */
+  ackedSeq: number;
+}
+
+export type Plan = { kind: "send"; job: DeliveryJob } | { kind: "skip" | "fail"; id: string; why: string };
+
+export function planDelivery(row: ClaimedRow): Plan {
+  const { delivery: d, event, subscription: sub } = row;
+  // A deleted subscription has withdrawn its consent to be called, retries included.
+  if (sub === null) return { kind: "skip", id: d.id, why: "the subscription was deleted" };
+  // The fallback question is asked once, when it falls due; after that the alert is on its way and retries finish it.
+  if (d.reason === "fallback" && d.attempts === 0 && row.ackedSeq >= d.seq) {
+    return { kind: "skip", id: d.id, why: `acknowledged in time (acked seq ${row.ackedSeq})` };
+  }
+  if (event === null) return { kind: "fail", id: d.id, why: "the alert event is no longer in the log (retention)" };
+  const alert = readAlertData(event);
+  if (alert === null) return { kind: "fail", id: d.id, why: `event ${d.dashboardId}:${d.seq} is not an alert.matched event` };
+
+  const secret = d.channel === "email" ? null : d.reason === "fallback" ? sub.fallbackSecret : sub.secret;
+  return {
+    kind: "send",
+    job: {
+      id: d.id,
+      channel: d.channel,
+      reason: d.reason,
+      target: d.target,
+      attempt: d.attempts,
+      secret,
+      dashboard: { id: d.dashboardId, name: row.dashboard?.name ?? null, topN: row.dashboard?.topN ?? 10 },
+      event,
+      alert,
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The outbox as a work queue shared by every hub node. A claim leases rows by pushing next_attempt_at past the
+// lease, so a node that dies mid-send gives its jobs back when the lease runs out; results are written only
+// while the lease still holds, so a late node cannot overwrite the work of the node that took over.
+import { and, asc, eq, gt, inArray, lte, or } from "drizzle-orm";
+import type { Db } from "../store/database.js";
+import { toLogEntry } from "../store/mappers.js";
+import { acks, dashboards, deliveries, events, subscriptions } from "../store/schema.js";
+import type { ChannelKind, DeliveryJob, DeliveryResult } from "./delivery-channel.js";
+import { planDelivery, type ClaimedRow } from "./delivery-plan.js";
+import { nextAttemptAt, scheduleProblems } from "./retry-schedule.js";
+
+export interface DeliveryQueueOptions {
+  /** DELIVERY_RETRY_SCHEDULE in ms. */
+  schedule: readonly number[];
+  /** How long a claimed job stays invisible to other claims; must outlast the slowest send. */
+  leaseMs: number;
+  now?: () => Date;
+}
+
+export interface LeasedJob {
+  job: DeliveryJob;
+  /** The fencing token: the next_attempt_at the claim wrote. */
+  leaseUntil: Date;
+}
+
+export interface Claim {
+  jobs: LeasedJob[];
+  /** Rows settled without sending: fallbacks acked in time, deleted subscriptions, pruned alerts. */
+  settled: number;
+}
+
+export type RecordOutcome = "delivered" | "retry" | "failed" | "lease-lost";
+
+export interface DeliveryQueue {
+  /** Leases up to `limit` due pending jobs of these channels; rows of other channels stay pending. */
+  claim(limit: number, channels: readonly ChannelKind[]): Promise<Claim>;
+  record(leased: LeasedJob, result: DeliveryResult): Promise<RecordOutcome>;
+}
+
+const ERROR_MAX = 1000;
+
+export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): DeliveryQueue {
+  const problems = [...scheduleProblems(options.schedule), ...(options.leaseMs >= 1 ? [] : ["leaseMs must be ≥ 1"])];
+  if (problems.length > 0) throw new Error(`delivery queue: ${problems.join("; ")}`);
+  const schedule = [...options.schedule];
+  const now = options.now ?? (() => new Date());
+
+  async function lease(limit: number, channels: readonly ChannelKind[], at: Date, leaseUntil: Date): Promise<string[]> {
+    // A first attempt waits schedule[0] after the row's due time (the alert, or the fallback deadline).
+    const firstDue = new Date(at.getTime() - schedule[0]!);
+    const due = db.$with("due").as(
+      db
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.status, "pending"),
+            inArray(deliveries.channel, [...channels]),
+            or(
+              and(eq(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, firstDue)),
+              and(gt(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, at)),
+            ),
+          ),
+        )
+        .orderBy(asc(deliveries.nextAttemptAt))
+        .limit(limit)
+        // Concurrent claims on other nodes pass over each other's rows instead of queueing behind them.
+        .for("update", { skipLocked: true }),
+    );
+    const rows = await db
+      .with(due)
+      .update(deliveries)
+      .set({ nextAttemptAt: leaseUntil })
+      .where(inArray(deliveries.id, db.select({ id: due.id }).from(due)))
+      .returning({ id: deliveries.id });
+    return rows.map((r) => r.id);
+  }
+
+  async function load(ids: string[]): Promise<ClaimedRow[]> {
+    const rows = await db
+      .select({
+        delivery: deliveries,
+        event: events,
+        subscription: { kind: subscriptions.subscriberKind, secret: subscriptions.secret, fallbackSecret: subscriptions.fallbackSecret },
+        dashboard: { name: dashboards.name, topN: dashboards.topN },
+        ackedSeq: acks.seq,
+      })
+      .from(deliveries)
+      .leftJoin(events, and(eq(events.dashboardId, deliveries.dashboardId), eq(events.seq, deliveries.seq)))
+      .leftJoin(subscriptions, eq(subscriptions.id, deliveries.subscriptionId))
+      .leftJoin(dashboards, eq(dashboards.id, deliveries.dashboardId))
+      .leftJoin(
+        acks,
+        and(eq(subscriptions.subscriberKind, "persona"), eq(acks.persona, subscriptions.subscriberId), eq(acks.dashboardId, deliveries.dashboardId)),
+      )
+      .where(inArray(deliveries.id, ids));
+    return rows.map((r) => ({
+      delivery: r.delivery,
+      event: r.event ? toLogEntry(r.event).event : null,
+      subscription: r.subscription,
+      dashboard: r.dashboard,
+      ackedSeq: r.ackedSeq ?? 0,
+    }));
+  }
+
+  async function settle(id: string, leaseUntil: Date, set: Partial<typeof deliveries.$inferInsert>): Promise<boolean> {
+    const rows = await db
+      .update(deliveries)
+      .set(set)
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, leaseUntil)))
+      .returning({ id: deliveries.id });
+    return rows.length > 0;
+  }
+
+  return {
+    async claim(limit, channels) {
+      if (limit < 1 || channels.length === 0) return { jobs: [], settled: 0 };
+      const at = now();
+      const leaseUntil = new Date(at.getTime() + options.leaseMs);
+      const ids = await lease(limit, channels, at, leaseUntil);
+      if (ids.length === 0) return { jobs: [], settled: 0 };
+      const plans = (await load(ids)).map(planDelivery);
+      const jobs: LeasedJob[] = [];
+      const settling: Promise<boolean>[] = [];
+      for (const plan of plans) {
+        switch (plan.kind) {
+          case "send":
+            jobs.push({ job: plan.job, leaseUntil });
+            break;
+          case "skip":
+          case "fail":
+            settling.push(
+              settle(plan.id, leaseUntil, {
+                status: plan.kind === "skip" ? "skipped" : "failed",
+                lastError: plan.why,
+                // Settled rows keep in next_attempt_at the time they settled.
+                nextAttemptAt: at,
+              }),
+            );
+            break;
+          default:
+            plan satisfies never;
+        }
+      }
+      await Promise.all(settling);
+      return { jobs, settled: settling.length };
+    },
+
+    async record({ job, leaseUntil }, result) {
+      const at = now();
+      const attempts = job.attempt + 1;
+      if (result.ok) {
+        const ok = await settle(job.id, leaseUntil, { status: "delivered", attempts, lastError: null, nextAttemptAt: at });
+        return ok ? "delivered" : "lease-lost";
+      }
+      const lastError = result.error.slice(0, ERROR_MAX);
+      const next = result.retryable ? nextAttemptAt(schedule, attempts, at) : null;
+      const ok = next
+        ? await settle(job.id, leaseUntil, { attempts, lastError, nextAttemptAt: next })
+        : await settle(job.id, leaseUntil, { status: "failed", attempts, lastError, nextAttemptAt: at });
+      if (!ok) return "lease-lost";
+      return next ? "retry" : "failed";
+    },
+  };
+}

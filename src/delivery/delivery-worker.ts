@@ -1,0 +1,172 @@
+// Polls the outbox and hands due jobs to their channels: a bounded batch per round, a bounded number of sends
+// at once. kick() wakes it right after an ingest commits, so the poll interval only matters for retries.
+import type { Config } from "../config.js";
+import type { Db } from "../store/database.js";
+import { failure, type ChannelKind, type DeliveryChannel, type DeliveryResult } from "./delivery-channel.js";
+import { createDeliveryQueue, type DeliveryQueue, type LeasedJob } from "./delivery-queue.js";
+import { createEmailChannel } from "./email-channel.js";
+import { scheduleProblems } from "./retry-schedule.js";
+import { createWebhookChannel } from "./webhook-channel.js";
+import { within } from "./within.js";
+
+export type DeliveryConfig = Pick<Config, "deliveryRetryScheduleMs" | "webhookTimeoutMs" | "webhookAllowPrivate" | "smtpUrl" | "smtpFrom">;
+
+export interface DeliveryLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DeliveryWorkerOptions {
+  db: Db;
+  config: DeliveryConfig;
+  logger: DeliveryLogger;
+  /** Defaults to webhook, plus email when config.smtpUrl is set. A missing channel leaves its jobs pending. */
+  channels?: Partial<Record<ChannelKind, DeliveryChannel>>;
+  now?: () => Date;
+  /** Idle poll interval (default 500 ms). */
+  pollMs?: number;
+  /** Sends in flight at once (default 8). */
+  concurrency?: number;
+  /** Jobs claimed per round (default 32). */
+  batchSize?: number;
+  /** Default: long enough for a full batch of sends that all run into their deadline. */
+  leaseMs?: number;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** Stops polling and waits for the round in progress. */
+  stop(): Promise<void>;
+  /** One round: claim due jobs, send them, record the results. Returns how many rows it settled or attempted. */
+  runOnce(): Promise<number>;
+  /** Run a round now (after an ingest commit) instead of at the next poll. */
+  kick(): void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+// Margin on top of the channel's own timeouts before the worker gives up waiting on a send.
+const SEND_SLACK_MS = 5_000;
+
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { config, logger } = options;
+  const pollMs = options.pollMs ?? 500;
+  const concurrency = options.concurrency ?? 8;
+  const batchSize = options.batchSize ?? 32;
+  // A webhook may spend its timeout on the name lookup and again on the request.
+  const sendDeadlineMs = 2 * config.webhookTimeoutMs + SEND_SLACK_MS;
+  const leaseMs = options.leaseMs ?? Math.ceil(batchSize / concurrency) * sendDeadlineMs + 30_000;
+  const problems = [
+    ...scheduleProblems(config.deliveryRetryScheduleMs),
+    ...positive({ pollMs, concurrency, batchSize, leaseMs }),
+    ...(leaseMs > sendDeadlineMs ? [] : [`leaseMs must exceed the send deadline (${sendDeadlineMs} ms)`]),
+  ];
+  if (problems.length > 0) throw new Error(`delivery worker: ${problems.join("; ")}`);
+
+  const owned = options.channels === undefined;
+  const channels = options.channels ?? channelsFromConfig(config);
+  const kinds = (Object.keys(channels) as ChannelKind[]).filter((k) => channels[k] !== undefined);
+  const queue: DeliveryQueue = createDeliveryQueue(options.db, {
+    schedule: config.deliveryRetryScheduleMs,
+    leaseMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  async function attempt(leased: LeasedJob): Promise<void> {
+    const { job } = leased;
+    const result = await sendWithin(channels[job.channel]!, leased, sendDeadlineMs);
+    const outcome = await queue.record(leased, result);
+    const fields = { delivery: job.id, channel: job.channel, reason: job.reason, alert: `${job.event.dashboard_id}:${job.event.seq}`, attempt: job.attempt };
+    if (outcome === "lease-lost") logger.warn(fields, "delivery outlived its lease; another node owns it now");
+    else if (!result.ok) logger.warn({ ...fields, error: result.error, outcome }, "delivery attempt failed");
+  }
+
+  async function runOnce(): Promise<number> {
+    const { jobs, settled } = await queue.claim(batchSize, kinds);
+    let next = 0;
+    const lane = async () => {
+      while (next < jobs.length) await attempt(jobs[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
+    return jobs.length + settled;
+  }
+
+  let started = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+
+  const wake = (delay: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void loop(), delay);
+  };
+
+  async function loop(): Promise<void> {
+    if (round) {
+      again = true;
+      return;
+    }
+    round = (async () => {
+      let handled: number;
+      do {
+        again = false;
+        handled = await runOnce();
+      } while (!stopped && (handled >= batchSize || again));
+    })();
+    try {
+      await round;
+      failures = 0;
+      wake(pollMs);
+    } catch (err) {
+      failures += 1;
+      const backoff = Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
+      logger.error({ err, retryInMs: backoff }, "delivery round failed");
+      wake(backoff);
+    } finally {
+      round = null;
+    }
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      logger.info({ channels: kinds, concurrency, batchSize, pollMs }, "delivery worker started");
+      wake(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await round?.catch(() => {});
+      if (owned) await Promise.all(kinds.map((k) => channels[k]?.close?.()));
+    },
+    runOnce,
+    kick() {
+      if (!started || stopped) return;
+      if (round) again = true;
+      else wake(0);
+    },
+  };
+}
+
+export function channelsFromConfig(config: DeliveryConfig): Partial<Record<ChannelKind, DeliveryChannel>> {
+  const webhook = createWebhookChannel({ allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs });
+  if (!config.smtpUrl) return { webhook };
+  return { webhook, email: createEmailChannel({ smtpUrl: config.smtpUrl, from: config.smtpFrom, timeoutMs: config.webhookTimeoutMs }) };
+}
+
+/** A send that throws is a bug in a channel; a send that hangs past its own timeouts is treated as a timeout. */
+async function sendWithin(channel: DeliveryChannel, { job }: LeasedJob, ms: number): Promise<DeliveryResult> {
+  try {
+    return await within(channel.send(job), ms, () => failure(`timeout: the ${job.channel} send took over ${ms} ms`, true));
+  } catch (err) {
+    return failure(`channel error: ${(err as Error).message}`, true);
+  }
+}
+
+function positive(values: Record<string, number>): string[] {
+  return Object.entries(values).flatMap(([name, v]) => (Number.isInteger(v) && v >= 1 ? [] : [`${name} must be a positive integer`]));
+}
