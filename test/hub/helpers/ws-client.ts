@@ -13,6 +13,8 @@ export interface TestClient {
   waitFor<T extends ServerFrame = ServerFrame>(match: (f: ServerFrame) => boolean, timeoutMs?: number): Promise<T>;
   /** Resolves once `done()` holds, checked after every frame. */
   waitUntil(done: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Sends subscribe and resolves with its reply: subscribed or error. */
+  subscribe(channel: string, since?: Record<string, number>): Promise<ServerFrame>;
   events(channel?: string): EventFrame[];
   gaps(channel?: string): GapFrame[];
   closed: Promise<{ code: number; reason: string }>;
@@ -64,6 +66,13 @@ export async function connectClient(url: string, options: WebSocket.ClientOption
         }, timeoutMs);
         checks.push(check);
       });
+    },
+    async subscribe(channel, since) {
+      const before = frames.length;
+      client.send({ op: "subscribe", channel, ...(since ? { since } : {}) });
+      const isReply = (f: ServerFrame, i: number) => i >= before && (f.type === "subscribed" || f.type === "error") && f.channel === channel;
+      await client.waitUntil(() => frames.some(isReply));
+      return frames.find(isReply)!;
     },
     events(channel) {
       return frames.filter((f): f is EventFrame => f.type === "event" && (channel === undefined || f.channel === channel));
