@@ -48,7 +48,11 @@ export interface Diff {
   counts: DiffCounts;
 }
 
-/** What computeDiff returns: uncapped lists plus what rules need and the wire shape leaves out. */
+/**
+ * What computeDiff returns: uncapped lists plus what rules need and the wire shape leaves out.
+ * `row_value_deltas` here is in scan order, not contract order (only `capDiff` sorts, and only what it keeps);
+ * every other list is in contract order.
+ */
 export interface FullDiff extends Diff {
   /** Each side's primary metric; rules must tell "none" from "changed from 0". */
   primary_metric: { from: number | null; to: number | null };
@@ -56,16 +60,44 @@ export interface FullDiff extends Diff {
   top_ids: { from: RowId[]; to: RowId[] };
 }
 
-export type Rule =
-  | { top_n_reordering: number }
-  | { value_delta_pct: number; on_field: string }
-  | { set_added_min: number }
-  | { set_removed_min: number }
-  | { primary_metric_delta_pct: number }
-  | { and: Rule[] }
-  | { or: Rule[] }
-  | { not: Rule };
+export interface TopNReorderingRule {
+  top_n_reordering: number;
+}
+export interface ValueDeltaPctRule {
+  value_delta_pct: number;
+  on_field: string;
+}
+export interface SetAddedMinRule {
+  set_added_min: number;
+}
+export interface SetRemovedMinRule {
+  set_removed_min: number;
+}
+export interface PrimaryMetricDeltaPctRule {
+  primary_metric_delta_pct: number;
+}
+export interface AndRule {
+  and: Rule[];
+}
+export interface OrRule {
+  or: Rule[];
+}
+export interface NotRule {
+  not: Rule;
+}
 
+/** A `threshold_json` as validated: the JSON itself, one key naming the node (plus `on_field`). */
+export type Rule =
+  | TopNReorderingRule
+  | ValueDeltaPctRule
+  | SetAddedMinRule
+  | SetRemovedMinRule
+  | PrimaryMetricDeltaPctRule
+  | AndRule
+  | OrRule
+  | NotRule;
+
+/** One node of an evaluation trace, mirroring the rule tree; `value` holds what decided a leaf. */
 export interface TraceNode {
   node: string;
   matched: boolean;

@@ -1,0 +1,86 @@
+// compute_diff(a, b): what changed between two consecutive snapshots, ranked with the current settings.
+import { primaryMetricDeltaPct, primaryMetricOf } from "./primary-metric.js";
+import { rankRows } from "./rank.js";
+import { selectFirst } from "./select-first.js";
+import { computeTopNChanges } from "./top-n-changes.js";
+import type { Diff, FullDiff, RankSettings, RowId, RowValueDelta, SnapshotData } from "./types.js";
+import { compareValueDeltas, pushValueDeltas } from "./value-deltas.js";
+
+/** The wire cap on each list of a stored or sent diff. */
+export const DIFF_LIST_CAP = 100;
+
+function normalTopN(topN: number): number {
+  return Number.isFinite(topN) && topN > 0 ? Math.floor(topN) : 0;
+}
+
+/**
+ * Uncapped: rules are judged on this, never on the capped copy. Every list is in contract order except
+ * `row_value_deltas`, which is in scan order (the old snapshot's rank order, then the old row's key order):
+ * a snapshot where every row moves yields hundreds of thousands of deltas, rules only need a maximum per
+ * field and the wire keeps 100, so `capDiff` selects those instead of this sorting the lot.
+ */
+export function computeDiff(a: SnapshotData, b: SnapshotData, settings: RankSettings): FullDiff {
+  const topN = normalTopN(settings.topN);
+  const before = rankRows(a.rows, settings);
+  const after = rankRows(b.rows, settings);
+
+  // One lookup per old row yields the removed ids, the value deltas and (via `matched`) the added ids:
+  // id lookups, not arithmetic, are what a 100k-row diff spends its time on.
+  const row_value_deltas: RowValueDelta[] = [];
+  const id_set_removed: RowId[] = [];
+  const matched = new Uint8Array(after.ids.length);
+  let next = 0;
+  for (let i = 0; i < before.ids.length; i++) {
+    const id = before.ids[i]!;
+    // Consecutive snapshots mostly keep their order, so the row after the last match is tried first: a
+    // sequential read instead of a hash probe into a table far bigger than the cache.
+    const j = after.ids[next] === id ? next : after.index.get(id);
+    if (j === -1) {
+      id_set_removed.push(id);
+      continue;
+    }
+    matched[j] = 1;
+    next = j + 1;
+    pushValueDeltas(row_value_deltas, id, before.rows[i]!, after.rows[j]!, settings.idField);
+  }
+  const id_set_added = after.ids.filter((_, j) => matched[j] === 0);
+  const top_n_changes = computeTopNChanges(before, after, topN);
+
+  const from = primaryMetricOf(a, settings);
+  const to = primaryMetricOf(b, settings);
+  return {
+    top_n_changes,
+    row_value_deltas,
+    id_set_added,
+    id_set_removed,
+    primary_metric_delta_pct: primaryMetricDeltaPct(from, to),
+    counts: {
+      top_n_changes: top_n_changes.length,
+      row_value_deltas: row_value_deltas.length,
+      id_set_added: id_set_added.length,
+      id_set_removed: id_set_removed.length,
+    },
+    primary_metric: { from, to },
+    top_ids: { from: before.ids.slice(0, topN), to: after.ids.slice(0, topN) },
+  };
+}
+
+/**
+ * The wire shape: exactly the six contract members (a FullDiff's extras must not leak into stored or sent
+ * JSON), each list cut to `max` in contract order, `counts` keeping the full lengths.
+ */
+export function capDiff(full: FullDiff, max: number = DIFF_LIST_CAP): Diff {
+  return {
+    top_n_changes: full.top_n_changes.slice(0, max),
+    row_value_deltas: selectFirst(full.row_value_deltas, max, compareValueDeltas),
+    id_set_added: full.id_set_added.slice(0, max),
+    id_set_removed: full.id_set_removed.slice(0, max),
+    primary_metric_delta_pct: full.primary_metric_delta_pct,
+    counts: {
+      top_n_changes: full.counts.top_n_changes,
+      row_value_deltas: full.counts.row_value_deltas,
+      id_set_added: full.counts.id_set_added,
+      id_set_removed: full.counts.id_set_removed,
+    },
+  };
+}
