@@ -7,7 +7,7 @@ import type { LogEntry } from "../protocol/event.js";
 import type { Store } from "../store/store.js";
 import { encodeBatch, groupByTopic } from "./batch.js";
 import type { ChannelIndex } from "./channel-index.js";
-import { createUnpublished } from "./unpublished.js";
+import { createUnpublished, type UnpublishedRange } from "./unpublished.js";
 
 export interface FanOutOptions {
   broker: Broker;
@@ -16,14 +16,17 @@ export interface FanOutOptions {
   logger: Logger;
   pageSize: number;
   maxUnpublishedDashboards: number;
+  /** Default 3000. */
+  echoAfterMs?: number;
   now?: () => number;
 }
 
 export interface FanOut {
   /** Never rejects: the entries are committed already, and a failure is remembered, not thrown. */
   publish(entries: LogEntry[]): Promise<void>;
-  /** Publishes the remembered ranges again, read back from the log. */
+  /** Publishes the remembered ranges again, read back from the log, and once more after echoAfterMs. */
   republish(): Promise<void>;
+  close(): void;
   readonly unpublishedDashboards: number;
 }
 
@@ -33,6 +36,33 @@ export function createFanOut(o: FanOutOptions): FanOut {
     o.logger.warn({ range }, "too many unpublished dashboards: forgot the oldest; remote sessions rely on their own catch-up"),
   );
   let republishing = false;
+  let closed = false;
+  const echoes = new Set<NodeJS.Timeout>();
+
+  /** Reads the range back from the log and publishes it; false when some of it is owed again. */
+  async function republishRange(range: UnpublishedRange): Promise<boolean> {
+    let after = range.from - 1;
+    const owe = () => unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
+    try {
+      while (after < range.to) {
+        const page = await o.store.readEvents(range.dashboardId, { afterSeq: after, limit: o.pageSize });
+        const entries = page.entries.filter((e) => e.event.seq <= range.to);
+        if (entries.length === 0) return true;
+        const ok = await send(entries, false);
+        after = entries[entries.length - 1]!.event.seq;
+        if (!ok) {
+          // The failed page noted itself; the rest of the range waits with it.
+          if (after < range.to) owe();
+          return false;
+        }
+      }
+      return true;
+    } catch (error) {
+      o.logger.warn({ err: error, dashboard_id: range.dashboardId }, "republish read failed");
+      owe();
+      return false;
+    }
+  }
 
   async function send(entries: LogEntry[], deliverLocallyOnFailure: boolean): Promise<boolean> {
     const t = now();
@@ -63,28 +93,26 @@ export function createFanOut(o: FanOutOptions): FanOut {
       if (republishing || unpublished.size === 0) return;
       republishing = true;
       try {
-        for (const range of unpublished.take()) {
-          let after = range.from - 1;
-          try {
-            while (after < range.to) {
-              const page = await o.store.readEvents(range.dashboardId, { afterSeq: after, limit: o.pageSize });
-              const entries = page.entries.filter((e) => e.event.seq <= range.to);
-              if (entries.length === 0) break;
-              after = entries[entries.length - 1]!.event.seq;
-              // A failed page notes itself again; the rest of the range waits for the next round with it.
-              if (!(await send(entries, false))) {
-                if (after < range.to) unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
-                break;
-              }
-            }
-          } catch (error) {
-            o.logger.warn({ err: error, dashboard_id: range.dashboardId }, "republish read failed");
-            unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
-          }
+        const sent: UnpublishedRange[] = [];
+        for (const range of unpublished.take()) if (await republishRange(range)) sent.push(range);
+        // Pub/sub keeps nothing: a node whose subscriber reconnects a moment after this one would miss
+        // the republish. Once more a little later covers the nodes that come back together.
+        if (sent.length > 0 && !closed) {
+          const timer = setTimeout(() => {
+            echoes.delete(timer);
+            void Promise.all(sent.map(republishRange));
+          }, o.echoAfterMs ?? 3000);
+          timer.unref();
+          echoes.add(timer);
         }
       } finally {
         republishing = false;
       }
+    },
+    close() {
+      closed = true;
+      for (const timer of echoes) clearTimeout(timer);
+      echoes.clear();
     },
     get unpublishedDashboards() {
       return unpublished.size;

@@ -34,6 +34,8 @@ export interface HubTuning {
   drainTimeoutMs?: number;
   /** Default 10000. */
   maxUnpublishedDashboards?: number;
+  /** A republished range goes out once more this long after, for nodes that came back later. Default 3000. */
+  republishEchoMs?: number;
 }
 
 export interface HubDeps {
@@ -82,6 +84,7 @@ export function createHub(deps: HubDeps): Hub {
     logger,
     pageSize: config.replayPageSize,
     maxUnpublishedDashboards: tuning.maxUnpublishedDashboards ?? 10_000,
+    echoAfterMs: tuning.republishEchoMs,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false, clientTracking: false });
   const sessions = new Set<Session>();
@@ -170,6 +173,7 @@ export function createHub(deps: HubDeps): Hub {
       clearInterval(heartbeat);
       clearInterval(republishTimer);
       clearInterval(outagePoll);
+      fanOut.close();
       const drainMs = tuning.drainTimeoutMs ?? 5000;
       await Promise.all([...sessions].map((s) => s.shutdown(drainMs)));
       await index.clear();
