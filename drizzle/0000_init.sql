@@ -43,6 +43,7 @@ CREATE TABLE "events" (
 	"at" timestamp with time zone NOT NULL,
 	"actor" text NOT NULL,
 	"data" jsonb NOT NULL,
+	"snapshot_id" uuid,
 	"persona" text,
 	"prev_seq" bigint,
 	CONSTRAINT "events_dashboard_id_seq_pk" PRIMARY KEY("dashboard_id","seq")
@@ -65,8 +66,9 @@ CREATE TABLE "snapshots" (
 	"received_at" timestamp with time zone NOT NULL,
 	"primary_metric" double precision,
 	"row_count" integer NOT NULL,
-	"rows" jsonb NOT NULL,
-	"content_hash" text NOT NULL
+	"rows" json NOT NULL,
+	"content_hash" text NOT NULL,
+	"diff" json
 );
 --> statement-breakpoint
 CREATE TABLE "subscriptions" (

@@ -4,7 +4,7 @@
 import { and, asc, eq, gt, inArray, lte, or } from "drizzle-orm";
 import type { Db } from "../store/database.js";
 import { toLogEntry } from "../store/mappers.js";
-import { acks, dashboards, deliveries, events, subscriptions } from "../store/schema.js";
+import { acks, dashboards, deliveries, events, snapshots, subscriptions } from "../store/schema.js";
 import type { ChannelKind, DeliveryJob, DeliveryResult } from "./delivery-channel.js";
 import { planDelivery, type ClaimedRow } from "./delivery-plan.js";
 import { nextAttemptAt, scheduleProblems } from "./retry-schedule.js";
@@ -84,9 +84,11 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
         subscription: { kind: subscriptions.subscriberKind, secret: subscriptions.secret, fallbackSecret: subscriptions.fallbackSecret },
         dashboard: { name: dashboards.name, topN: dashboards.topN },
         ackedSeq: acks.seq,
+        diff: snapshots.diff,
       })
       .from(deliveries)
       .leftJoin(events, and(eq(events.dashboardId, deliveries.dashboardId), eq(events.seq, deliveries.seq)))
+      .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
       .leftJoin(subscriptions, eq(subscriptions.id, deliveries.subscriptionId))
       .leftJoin(dashboards, eq(dashboards.id, deliveries.dashboardId))
       .leftJoin(
@@ -96,7 +98,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       .where(inArray(deliveries.id, ids));
     return rows.map((r) => ({
       delivery: r.delivery,
-      event: r.event ? toLogEntry(r.event).event : null,
+      event: r.event ? toLogEntry(r.event, r.event.snapshotId ? { diff: r.diff } : null).event : null,
       subscription: r.subscription,
       dashboard: r.dashboard,
       ackedSeq: r.ackedSeq ?? 0,

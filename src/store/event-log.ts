@@ -3,14 +3,18 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, lt, max } from "drizzle-orm"
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { Db, Tx } from "./database.js";
 import { toLogEntry } from "./mappers.js";
-import { dashboards, events } from "./schema.js";
+import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
 
 export interface EventDraft {
   kind: EventKind;
+  /** The data as published; with `diffOf`, its `diff` is the snapshot's and is not stored again here. */
   data: Record<string, unknown>;
   persona?: string | null;
+  diffOf?: string;
 }
+
+const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
 
 /**
  * Appends drafts after `headSeq` and moves the dashboard's head. The caller must hold the dashboard row
@@ -34,14 +38,14 @@ export async function appendEvents(
       prevSeq = prevByPersona.get(persona) ?? 0;
       prevByPersona.set(persona, seq);
     }
-    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq };
+    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq, snapshotId: d.diffOf ?? null };
   });
-  await tx.insert(events).values(rows);
+  await tx.insert(events).values(rows.map((r) => (r.snapshotId ? { ...r, data: withoutDiff(r.data) } : r)));
   await tx
     .update(dashboards)
     .set({ headSeq: headSeq + drafts.length })
     .where(eq(dashboards.id, dashboardId));
-  return rows.map(toLogEntry);
+  return rows.map((r) => toLogEntry(r, null));
 }
 
 async function lastPersonaSeqs(tx: Tx, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
@@ -63,12 +67,13 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
   if (q.persona !== undefined) conditions.push(eq(events.persona, q.persona), isNotNull(events.persona));
   const [rows, head] = await Promise.all([
     db
-      .select()
+      .select({ event: events, diff: snapshots.diff })
       .from(events)
+      .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
       .where(and(...conditions))
       .orderBy(asc(events.seq))
       .limit(q.limit),
     db.select({ headSeq: dashboards.headSeq }).from(dashboards).where(eq(dashboards.id, dashboardId)),
   ]);
-  return { entries: rows.map(toLogEntry), head_seq: head[0]?.headSeq ?? 0 };
+  return { entries: rows.map((r) => toLogEntry(r.event, r.event.snapshotId ? { diff: r.diff } : null)), head_seq: head[0]?.headSeq ?? 0 };
 }

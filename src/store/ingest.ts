@@ -27,17 +27,6 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
     previousId ? loadSnapshotData(tx, cache, previousId) : Promise.resolve(null),
     previousId ? loadSubscriptions(tx, input.dashboardId) : Promise.resolve([]),
   ]);
-  await tx.insert(snapshots).values({
-    id: snapshotId,
-    dashboardId: input.dashboardId,
-    takenAt,
-    receivedAt: now,
-    primaryMetric: input.primaryMetric,
-    rowCount: input.rows.length,
-    rows: input.rows,
-    contentHash: input.contentHash,
-  });
-
   const settings: RankSettings = {
     idField: dashboard.idField,
     rankBy: dashboard.rankBy,
@@ -47,12 +36,24 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   const judged = previous ? judge(previous, next, settings, subs) : null;
   const diff = judged?.diff ?? null;
   const matches = judged?.matches ?? [];
+  await tx.insert(snapshots).values({
+    id: snapshotId,
+    dashboardId: input.dashboardId,
+    takenAt,
+    receivedAt: now,
+    primaryMetric: input.primaryMetric,
+    rowCount: input.rows.length,
+    rows: input.rows,
+    contentHash: input.contentHash,
+    diff,
+  });
 
-  const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff } }];
+  const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }];
   for (const { subscription: s, trace } of matches) {
     drafts.push({
       kind: "alert.matched",
       persona: s.subscriber_kind === "persona" ? s.subscriber_id : null,
+      diffOf: snapshotId,
       data: {
         subscription_id: s.id,
         subscriber_kind: s.subscriber_kind,

@@ -45,7 +45,8 @@ export function toSubscription(r: typeof subscriptions.$inferSelect): Subscripti
   };
 }
 
-export function toLogEntry(r: typeof events.$inferSelect): LogEntry {
+/** `joined` puts back what the row stores elsewhere (the snapshot's diff). */
+export function toLogEntry(r: typeof events.$inferSelect, joined: { diff: unknown } | null): LogEntry {
   return {
     event: {
       dashboard_id: r.dashboardId,
@@ -53,7 +54,7 @@ export function toLogEntry(r: typeof events.$inferSelect): LogEntry {
       kind: r.kind as EventKind,
       at: r.at.toISOString(),
       actor: r.actor,
-      data: r.data,
+      data: joined ? { ...r.data, diff: joined.diff ?? null } : r.data,
     },
     persona: r.persona,
     prev_seq: r.prevSeq,

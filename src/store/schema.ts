@@ -5,6 +5,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -43,8 +44,11 @@ export const snapshots = pgTable(
     receivedAt: ts("received_at").notNull(),
     primaryMetric: doublePrecision("primary_metric"),
     rowCount: integer("row_count").notNull(),
-    rows: jsonb("rows").$type<Record<string, unknown>[]>().notNull(),
+    // json, not jsonb: rows are never queried inside, so keep the text as sent (cheaper to write, order kept).
+    rows: json("rows").$type<Record<string, unknown>[]>().notNull(),
     contentHash: text("content_hash").notNull(),
+    // Stored once here rather than in each alert.matched event that shares it; the log joins it back.
+    diff: json("diff"),
   },
   (t) => [index("snapshots_dashboard_taken_at").on(t.dashboardId, t.takenAt)],
 );
@@ -80,6 +84,8 @@ export const events = pgTable(
     at: ts("at").notNull(),
     actor: text("actor").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    // Set when `data.diff` is the diff of this snapshot, stored on the snapshot row.
+    snapshotId: uuid("snapshot_id"),
     // Set on alert.matched events of persona subscriptions: the routing key of persona channels.
     persona: text("persona"),
     // The persona's previous alert seq on this dashboard, so a client can tell a gap from silence.
