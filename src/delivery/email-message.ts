@@ -13,7 +13,8 @@ export function emailMessage(job: Pick<DeliveryJob, "dashboard" | "event" | "ale
   const { dashboard, event, alert } = job;
   const title = dashboard.name ? `${dashboard.name} (${dashboard.id})` : dashboard.id;
   const lines = describeDiff(alert.diff, dashboard.topN);
-  const headline = lines.length === 1 ? lines[0]! : `${lines[0]!} (+${lines.length - 1} more changes)`;
+  const more = lines.length - 1;
+  const headline = more === 0 ? lines[0]! : `${lines[0]!} (+${more} more ${more === 1 ? "change" : "changes"})`;
   const subject = clip(`[Dashwatch] ${dashboard.name ?? dashboard.id}: ${headline}`, SUBJECT_MAX);
   const text = [
     `Dashboard ${title} changed.`,

@@ -1,0 +1,90 @@
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
+import { alertingDashboard, createDeliveryFixture, newSecret, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
+import { startSmtpReceiver, type SmtpReceiver } from "./helpers/smtp-receiver.js";
+import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { memoryLogger, testConfig } from "./helpers/worker-config.js";
+
+let f: DeliveryFixture;
+let smtp: SmtpReceiver;
+let hooks: WebhookReceiver;
+beforeAll(async () => {
+  [f, smtp, hooks] = await Promise.all([createDeliveryFixture(), startSmtpReceiver(), startWebhookReceiver()]);
+});
+afterAll(async () => {
+  await Promise.all([f.close(), smtp.close(), hooks.close()]);
+});
+
+const AFTER_MS = 1_000;
+
+/** A persona subscription whose fallback goes to both a webhook and an email address. */
+async function personaWithFallback(dashboardId: string) {
+  const fallbackSecret = newSecret();
+  const made = await alertingDashboard(f.store, dashboardId, [
+    {
+      kind: "persona",
+      subscriberId: `${dashboardId}-persona`,
+      fallback: { after_ms: AFTER_MS, webhook_url: `${hooks.url}/${dashboardId}`, email: `${dashboardId}@example.com` },
+      fallbackSecret,
+    },
+  ]);
+  const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
+  return { fallbackSecret, worker, persona: `${dashboardId}-persona`, seq: made.snapshots[1]!.alerts[0]!.seq };
+}
+
+const hooksFor = (dashboardId: string) => hooks.requests.filter((r) => r.path === `/${dashboardId}`);
+const mailsFor = (dashboardId: string) => smtp.messages.filter((m) => m.to.includes(`${dashboardId}@example.com`));
+
+describe("fallback deliveries", () => {
+  it("sends nothing when the persona acks the alert within after_ms", async () => {
+    const { worker, persona, seq } = await personaWithFallback("fb-acked");
+    f.clock.advance(AFTER_MS - 1);
+    expect(await worker.runOnce()).toBe(0);
+    await f.store.recordAck(persona, "fb-acked", seq);
+    f.clock.advance(1);
+    expect(await worker.runOnce()).toBe(2);
+    await worker.stop();
+
+    expect(hooksFor("fb-acked")).toHaveLength(0);
+    expect(mailsFor("fb-acked")).toHaveLength(0);
+    expect(await outbox(f.database, "fb-acked")).toMatchObject([
+      { channel: "email", reason: "fallback", status: "skipped", attempts: 0 },
+      { channel: "webhook", reason: "fallback", status: "skipped", attempts: 0 },
+    ]);
+  });
+
+  it("sends to the webhook, signed with the fallback secret, and to the email when nobody acks in time", async () => {
+    const { worker, persona, seq, fallbackSecret } = await personaWithFallback("fb-missed");
+    // An ack of an earlier alert does not cover this one.
+    await f.store.recordAck(persona, "fb-missed", seq - 1);
+    f.clock.advance(AFTER_MS);
+    expect(await worker.runOnce()).toBe(2);
+    await worker.stop();
+
+    const [hook, ...moreHooks] = hooksFor("fb-missed");
+    expect(moreHooks).toHaveLength(0);
+    const headers = {
+      "webhook-id": String(hook!.headers["webhook-id"]),
+      "webhook-timestamp": String(hook!.headers["webhook-timestamp"]),
+      "webhook-signature": String(hook!.headers["webhook-signature"]),
+    };
+    expect(headers["webhook-id"]).toBe(`fb-missed:${seq}`);
+    expect(new Webhook(fallbackSecret).verify(hook!.body, headers)).toMatchObject({ dashboard_id: "fb-missed", event: { seq, kind: "alert.matched" } });
+    const [mail] = mailsFor("fb-missed");
+    expect(mail!.text).toContain("no session acknowledged the alert");
+    expect(await outbox(f.database, "fb-missed")).toMatchObject([
+      { channel: "email", status: "delivered", attempts: 1 },
+      { channel: "webhook", status: "delivered", attempts: 1 },
+    ]);
+  });
+
+  it("does not send a fallback before after_ms, even when nobody acked", async () => {
+    const { worker } = await personaWithFallback("fb-early");
+    f.clock.advance(AFTER_MS - 1);
+    expect(await worker.runOnce()).toBe(0);
+    await worker.stop();
+    expect(hooksFor("fb-early")).toHaveLength(0);
+    expect(await outbox(f.database, "fb-early")).toMatchObject([{ status: "pending" }, { status: "pending" }]);
+  });
+});
