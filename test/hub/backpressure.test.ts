@@ -1,9 +1,10 @@
 // A client that stops reading: the hub stops writing to it at its byte budget, tells it what it missed
 // with one recoverable gap once it drains, and closes it with 4408 if it stays over budget too long.
 import type { Counter } from "prom-client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CLOSE } from "../../src/protocol/frames.js";
-import { commitBigEvent, createDashboard, createTestStore, startHarness, type Harness } from "./helpers/hub-harness.js";
+import { commitBigEvent, type Harness } from "./helpers/hub-harness.js";
+import { hubTestContext } from "./helpers/hub-test-context.js";
 import type { TestClient } from "./helpers/ws-client.js";
 
 const BUDGET = 64 * 1024;
@@ -33,29 +34,17 @@ async function floodUntilDropping(h: Harness, d: string, extra: number): Promise
 }
 
 describe("hub backpressure", () => {
-  let testStore: Awaited<ReturnType<typeof createTestStore>>;
+  const t = hubTestContext("b");
   let h: Harness;
-  let n = 0;
-  const newDashboard = async () => {
-    const id = `b${++n}`;
-    await createDashboard(testStore.store, id);
-    return id;
-  };
   let c: TestClient;
-
-  beforeAll(async () => {
-    testStore = await createTestStore();
-  });
-  afterEach(async () => {
-    c?.ws.resume();
-    await h?.close();
-  });
-  afterAll(async () => {
-    await testStore.close();
+  const newDashboard = t.newDashboard;
+  // Registered after the context's own afterEach, so it runs first: a paused client would hold up close.
+  afterEach(() => {
+    if (c) c.ws.resume();
   });
 
   it("stops writing at the budget, then sends one recoverable gap the client can replay", async () => {
-    h = await startHarness({ store: testStore.store, config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
+    h = await t.start({ config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
     const d = await newDashboard();
     c = await h.client("slow");
     await c.subscribe(`dashboard:${d}`);
@@ -84,7 +73,7 @@ describe("hub backpressure", () => {
   });
 
   it("closes a connection that stays over budget for wsSlowCloseMs with 4408", async () => {
-    h = await startHarness({ store: testStore.store, config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 300 } });
+    h = await t.start({ config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 300 } });
     const d = await newDashboard();
     c = await h.client("stuck");
     await c.subscribe(`dashboard:${d}`);
@@ -98,7 +87,7 @@ describe("hub backpressure", () => {
   });
 
   it("keeps serving fast clients on the same channel while one is slow", async () => {
-    h = await startHarness({ store: testStore.store, config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
+    h = await t.start({ config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
     const d = await newDashboard();
     c = await h.client("slow");
     const fast = await h.client("fast");

@@ -1,23 +1,15 @@
 // Connection-level protocol: auth, close codes, limits, heartbeat, shutdown.
 import WebSocket from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLOSE } from "../../src/protocol/frames.js";
-import { createTestStore, startHarness as start, type Harness, type HarnessOptions } from "./helpers/hub-harness.js";
+import type { Harness } from "./helpers/hub-harness.js";
+import { hubTestContext } from "./helpers/hub-test-context.js";
 import { connectClient } from "./helpers/ws-client.js";
 
 describe("hub handshake", () => {
+  const t = hubTestContext("h");
   let h: Harness;
-  let testStore: Awaited<ReturnType<typeof createTestStore>>;
-  const startHarness = (o: HarnessOptions = {}) => start({ ...o, store: testStore.store });
-  beforeAll(async () => {
-    testStore = await createTestStore();
-  });
-  afterEach(async () => {
-    await h?.close();
-  });
-  afterAll(async () => {
-    await testStore.close();
-  });
+  const startHarness = t.start;
 
   it("welcomes a valid token with a session id and the heartbeat interval", async () => {
     h = await startHarness({ config: { heartbeatMs: 7000 } });

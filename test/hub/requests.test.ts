@@ -1,38 +1,15 @@
 // What a client may ask once authenticated: subscribe (and its refusals), unsubscribe, ack, ping; live fan-out.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  commitEvents,
-  commitSnapshot,
-  createDashboard,
-  createTestStore,
-  startHarness,
-  subscribePersona,
-  type Harness,
-  type HarnessOptions,
-} from "./helpers/hub-harness.js";
+import { describe, expect, it } from "vitest";
+import { commitEvents, commitSnapshot, subscribePersona, type Harness } from "./helpers/hub-harness.js";
+import { hubTestContext } from "./helpers/hub-test-context.js";
 import type { TestClient } from "./helpers/ws-client.js";
 
 describe("hub requests", () => {
-  let testStore: Awaited<ReturnType<typeof createTestStore>>;
+  const t = hubTestContext("d");
   let h: Harness;
-  let dash = 0;
-  const newDashboard = async () => {
-    const id = `d${++dash}`;
-    await createDashboard(testStore.store, id);
-    return id;
-  };
-  const start = (o: HarnessOptions = {}) => startHarness({ ...o, store: testStore.store });
+  const newDashboard = t.newDashboard;
+  const start = t.start;
   const subscribe = (c: TestClient, channel: string, since?: Record<string, number>) => c.subscribe(channel, since);
-
-  beforeAll(async () => {
-    testStore = await createTestStore();
-  });
-  afterEach(async () => {
-    await h?.close();
-  });
-  afterAll(async () => {
-    await testStore.close();
-  });
 
   it("delivers events committed after subscribed on a dashboard channel, in seq order", async () => {
     h = await start();

@@ -1,16 +1,9 @@
 // Ordering and completeness: replay-then-live with `since`, hole fills from the log on dashboard and
 // persona channels, and retention gaps.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/protocol/event.js";
-import {
-  commitEvents,
-  commitSnapshot,
-  createDashboard,
-  createTestStore,
-  startHarness,
-  subscribePersona,
-  type Harness,
-} from "./helpers/hub-harness.js";
+import { commitEvents, commitSnapshot, createDashboard, createTestStore, startHarness, subscribePersona, type Harness } from "./helpers/hub-harness.js";
+import { hubTestContext } from "./helpers/hub-test-context.js";
 import type { TestClient } from "./helpers/ws-client.js";
 
 const seqs = (c: TestClient, channel?: string) => c.events(channel).map((e) => e.seq);
@@ -18,27 +11,12 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const alertsOf = (entries: LogEntry[], persona: string) => entries.filter((e) => e.persona === persona);
 
 describe("hub resume and ordering", () => {
-  let testStore: Awaited<ReturnType<typeof createTestStore>>;
+  const t = hubTestContext("r");
   let h: Harness;
-  let n = 0;
-  const newDashboard = async () => {
-    const id = `r${++n}`;
-    await createDashboard(testStore.store, id);
-    return id;
-  };
-
-  beforeAll(async () => {
-    testStore = await createTestStore();
-  });
-  afterEach(async () => {
-    await h?.close();
-  });
-  afterAll(async () => {
-    await testStore.close();
-  });
+  const newDashboard = t.newDashboard;
 
   it("replays the missed range before going live, nothing twice, while events keep being published", async () => {
-    h = await startHarness({ store: testStore.store, config: { replayPageSize: 4 } });
+    h = await t.start({ config: { replayPageSize: 4 } });
     const d = await newDashboard();
     await h.hub.publish(await commitEvents(h.store, d, 10));
 
@@ -65,7 +43,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("sends subscribed before any replayed event", async () => {
-    h = await startHarness({ store: testStore.store });
+    h = await t.start();
     const d = await newDashboard();
     await commitEvents(h.store, d, 3);
     const c = await h.client("alice");
@@ -75,7 +53,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("fills a hole from the log when a later event is published first", async () => {
-    h = await startHarness({ store: testStore.store });
+    h = await t.start();
     const d = await newDashboard();
     const c = await h.client("alice");
     await c.subscribe(`dashboard:${d}`);
@@ -89,7 +67,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("fills a persona hole named by prev_seq, and drops the late duplicate", async () => {
-    h = await startHarness({ store: testStore.store });
+    h = await t.start();
     const d = await newDashboard();
     await subscribePersona(h.store, d, "alice");
     await commitSnapshot(h.store, d); // baseline: no alert
@@ -106,7 +84,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("fills a persona hole on a dashboard first met live, without replaying older alerts", async () => {
-    h = await startHarness({ store: testStore.store, tuning: { firstSightSkewMs: 0 } });
+    h = await t.start({ tuning: { firstSightSkewMs: 0 } });
     const d = await newDashboard();
     await subscribePersona(h.store, d, "alice");
     await commitSnapshot(h.store, d);
@@ -123,7 +101,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("replays a persona's alerts on several dashboards from since", async () => {
-    h = await startHarness({ store: testStore.store });
+    h = await t.start();
     const [d1, d2] = [await newDashboard(), await newDashboard()];
     for (const d of [d1, d2]) {
       await subscribePersona(h.store, d, "alice");
@@ -143,7 +121,7 @@ describe("hub resume and ordering", () => {
   });
 
   it("resumes live on both channels of one dashboard without mixing them", async () => {
-    h = await startHarness({ store: testStore.store });
+    h = await t.start();
     const d = await newDashboard();
     await subscribePersona(h.store, d, "alice");
     await commitSnapshot(h.store, d);
