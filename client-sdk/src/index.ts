@@ -1,0 +1,13 @@
+export { createClient, type Client, type ClientEvents, type ClientState } from "./client.js";
+export type { ClientOptions } from "./options.js";
+export type { Subscription, SubscribeOptions } from "./subscription.js";
+export type { GapNotice, SubscriptionEvents } from "./delivery.js";
+export { DashwatchError, type DashwatchErrorCode } from "./errors.js";
+export { localStorageAdapter, memoryStorage, positionsKey, type PositionStorage } from "./storage.js";
+export type { BackoffOptions } from "./backoff.js";
+export type { FetchLike } from "./replay.js";
+export type { SocketConstructor, SocketLike } from "./socket.js";
+export type { GetToken } from "./tokens.js";
+export type { ClientFrame, ServerFrame, EventKind, GapReason, HubEvent } from "./protocol.js";
+export { CLOSE, EVENT_KINDS, parseChannel } from "./protocol.js";
+export type { Unsubscribe } from "./emitter.js";

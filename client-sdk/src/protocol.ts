@@ -1,0 +1,79 @@
+// A copy of the hub's src/protocol/event.ts and src/protocol/frames.ts: the package builds and ships alone,
+// so it cannot import them. test/protocol-sync.test.ts fails as soon as this copy and the originals drift.
+
+// --- event.ts ---
+
+export const EVENT_KINDS = ["snapshot.created", "alert.matched", "subscription.created", "subscription.deleted"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface HubEvent {
+  dashboard_id: string;
+  seq: number;
+  kind: EventKind;
+  /** ISO 8601 time of the append. */
+  at: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What the broker carries: the event plus the routing facts a hub needs to fan it out without a query.
+ * `persona` and `prev_seq` are set on alert.matched events of persona subscriptions only.
+ */
+export interface LogEntry {
+  event: HubEvent;
+  persona: string | null;
+  prev_seq: number | null;
+}
+
+// --- frames.ts ---
+
+export type ClientFrame =
+  | { op: "auth"; token: string }
+  | { op: "subscribe"; channel: string; since?: Record<string, number> }
+  | { op: "unsubscribe"; channel: string }
+  | { op: "ack"; dashboard_id: string; seq: number }
+  | { op: "ping" };
+
+export type GapReason = "slow_consumer" | "broker_outage" | "retention";
+
+export type ErrorCode = "forbidden" | "bad-request" | "not-found" | "limit";
+
+export type ServerFrame =
+  | { type: "welcome"; session: string; heartbeat_ms: number }
+  | { type: "subscribed"; channel: string; recovered: boolean }
+  | ({ type: "event"; channel: string; prev_seq?: number } & HubEvent)
+  | {
+      type: "gap";
+      channel: string;
+      dashboard_id: string;
+      from_seq: number;
+      to_seq: number;
+      reason: GapReason;
+      recoverable: boolean;
+    }
+  | { type: "pong" }
+  | { type: "error"; code: ErrorCode; message: string; channel?: string };
+
+/** Close codes: 4xxx below 4400 would mean "reconnect"; the ones here tell the client why. */
+export const CLOSE = {
+  goingAway: 1001,
+  tooBig: 1009,
+  unauthorized: 4401,
+  slowConsumer: 4408,
+  tooManyConnections: 4429,
+} as const;
+
+export type Channel = { kind: "dashboard"; id: string } | { kind: "persona"; id: string };
+
+const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+
+export function parseChannel(channel: string): Channel | null {
+  const colon = channel.indexOf(":");
+  if (colon < 0) return null;
+  const prefix = channel.slice(0, colon);
+  const id = channel.slice(colon + 1);
+  if (prefix === "dashboard" && DASHBOARD_ID.test(id)) return { kind: "dashboard", id };
+  if (prefix === "persona" && id.length > 0 && id.length <= 256) return { kind: "persona", id };
+  return null;
+}
