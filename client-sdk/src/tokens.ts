@@ -12,6 +12,8 @@ export class TokenSource {
   readonly #getToken: GetToken | undefined;
   readonly #now: () => number;
   #current: string | undefined;
+  /** One getToken() at a time: a replay that needs a token while a connect is fetching one shares it. */
+  #inflight: Promise<string> | undefined;
 
   constructor(fixed: string | undefined, getToken: GetToken | undefined, now: () => number) {
     this.#fixed = fixed;
@@ -42,11 +44,20 @@ export class TokenSource {
     return this.refreshable ? this.#fresh() : undefined;
   }
 
-  async #fresh(): Promise<string> {
-    if (this.#getToken === undefined) return this.#fixed ?? "";
-    const token = await this.#getToken();
-    if (typeof token !== "string" || token.length === 0) throw new TypeError("getToken() must resolve to a non-empty string");
-    this.#current = token;
-    return token;
+  #fresh(): Promise<string> {
+    const getToken = this.#getToken;
+    if (getToken === undefined) return Promise.resolve(this.#fixed ?? "");
+    this.#inflight ??= (async () => {
+      try {
+        // Called from a microtask: a synchronous throw must not reach `finally` before #inflight is set.
+        const token = await Promise.resolve().then(getToken);
+        if (typeof token !== "string" || token.length === 0) throw new TypeError("getToken() must resolve to a non-empty string");
+        this.#current = token;
+        return token;
+      } finally {
+        this.#inflight = undefined;
+      }
+    })();
+    return this.#inflight;
   }
 }

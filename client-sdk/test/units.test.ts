@@ -3,6 +3,7 @@ import { fullJitter, politeDelay } from "../src/backoff.js";
 import { parseServerFrame } from "../src/parse.js";
 import { parsePositions } from "../src/storage.js";
 import { tokenExpiryMs } from "../src/token.js";
+import { TokenSource } from "../src/tokens.js";
 
 describe("backoff", () => {
   const options = { minMs: 100, maxMs: 1000 };
@@ -53,5 +54,20 @@ describe("parsePositions", () => {
     expect(parsePositions(JSON.stringify({ a: 3, b: -1, c: "4", d: 1.5 }))).toEqual({ a: 3 });
     expect(parsePositions("not json")).toEqual({});
     expect(parsePositions(undefined)).toEqual({});
+  });
+});
+
+describe("TokenSource", () => {
+  it("shares one getToken() between callers that ask at the same time, and recovers from a throw", async () => {
+    let calls = 0;
+    const tokens = new TokenSource(undefined, () => {
+      calls += 1;
+      if (calls === 1) throw new Error("auth server down");
+      return `t${calls}`;
+    }, Date.now);
+    await expect(tokens.forConnect()).rejects.toThrow("auth server down");
+    const [a, b] = await Promise.all([tokens.forConnect(), tokens.forRequest()]);
+    expect([a, b, calls]).toEqual(["t2", "t2", 2]);
+    expect(await tokens.forRequest()).toBe("t2");
   });
 });
