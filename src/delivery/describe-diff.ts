@@ -73,7 +73,9 @@ function describeMetric(deltaPct: number | null): string[] {
 
 /** Fractions as percent with at most one decimal: 0.25 → "25 %", -0.125 → "12.5 %" (direction is said in words). */
 export function pct(fraction: number): string {
-  return `${num(Math.round(Math.abs(fraction) * 1000) / 10)} %`;
+  const tenths = Math.round(Math.abs(fraction) * 1000);
+  // "rose 0 %" would read as no change at all.
+  return tenths === 0 && fraction !== 0 ? "< 0.1 %" : `${num(tenths / 10)} %`;
 }
 
 function num(n: number): string {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
 import { alertingDashboard, createDeliveryFixture, newSecret, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startWebhookReceiver, type Reply, type ReceivedRequest, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { startWebhookReceiver, type ReceivedRequest, type Replier, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
 let f: DeliveryFixture;
@@ -16,7 +16,7 @@ afterAll(async () => {
   await f.close();
 });
 
-async function receiver(reply?: (req: ReceivedRequest, n: number) => Reply) {
+async function receiver(reply?: Replier) {
   const r = await startWebhookReceiver(reply);
   receivers.push(r);
   return r;

@@ -11,25 +11,33 @@ export interface ReceivedRequest {
 /** What to answer the n-th request (0-based): a status, a status with headers, or "hang" to never answer. */
 export type Reply = number | { status: number; headers?: Record<string, string> } | "hang";
 
+/** A reply may wait on a gate the test opens. */
+export type Replier = (req: ReceivedRequest, n: number) => Reply | Promise<Reply>;
+
 export interface WebhookReceiver {
   url: string;
   requests: ReceivedRequest[];
   /** Requests per webhook-id, counting only those answered with a 2xx. */
   accepted: Map<string, number>;
+  /** Resolves once `n` requests in all have arrived. */
+  arrived(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(reply: (req: ReceivedRequest, n: number) => Reply = () => 204): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(reply: Replier = () => 204): Promise<WebhookReceiver> {
   const requests: ReceivedRequest[] = [];
   const accepted = new Map<string, number>();
   const hanging: ServerResponse[] = [];
+  const arrivals = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const received = { path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
-      const answer = reply(received, requests.length);
+      const pending = reply(received, requests.length);
       requests.push(received);
+      arrivals.forEach((notify) => notify());
+      const answer = await pending;
       if (answer === "hang") {
         hanging.push(res);
         return;
@@ -48,6 +56,16 @@ export async function startWebhookReceiver(reply: (req: ReceivedRequest, n: numb
     url: `http://127.0.0.1:${port}`,
     requests,
     accepted,
+    arrived: (n) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (requests.length < n) return;
+          arrivals.delete(check);
+          resolve();
+        };
+        arrivals.add(check);
+        check();
+      }),
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

@@ -9,9 +9,34 @@ export const testConfig = (overrides: Partial<DeliveryConfig> = {}): DeliveryCon
   ...overrides,
 });
 
-/** Keeps what the worker logged, so a test can show it when it fails. */
-export function memoryLogger(): DeliveryLogger & { lines: { level: string; msg: string; obj: object }[] } {
-  const lines: { level: string; msg: string; obj: object }[] = [];
-  const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, msg, obj });
-  return { lines, info: at("info"), warn: at("warn"), error: at("error") };
+export interface MemoryLogger extends DeliveryLogger {
+  lines: { level: string; msg: string; obj: object }[];
+  /** Resolves once a line with this message has been logged `times` times in all. */
+  logged(msg: string, times?: number): Promise<void>;
+}
+
+/** Keeps what the worker logged: a test can wait on a line instead of sleeping. */
+export function memoryLogger(): MemoryLogger {
+  const lines: MemoryLogger["lines"] = [];
+  const waiters = new Set<() => void>();
+  const at = (level: string) => (obj: object, msg: string) => {
+    lines.push({ level, msg, obj });
+    waiters.forEach((check) => check());
+  };
+  return {
+    lines,
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    logged: (msg, times = 1) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (lines.filter((l) => l.msg === msg).length < times) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
 }
