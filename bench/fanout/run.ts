@@ -1,0 +1,122 @@
+// Fan-out benchmark: Dashwatch against a raw `ws` broadcast and Socket.IO 4, side by side in one run.
+// Each configuration runs REPEAT times (fresh server each time); medians, spreads and ratios are printed
+// and written to bench/results/fanout.json.  Usage: npx tsx bench/fanout/run.ts
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import { mintToken } from "../../src/http/token.js";
+import { fmt, median, writeResult } from "../stats.js";
+import type { TargetKind } from "./targets.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLIENTS = (process.env.BENCH_CLIENTS ?? "1000,5000").split(",").map(Number);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const TARGETS: TargetKind[] = ["raw-ws", "socketio", "dashwatch"];
+const SECRET = "fanout-bench-secret-fanout-bench-secret";
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+interface Result {
+  target: TargetKind;
+  clients: number;
+  rss_per_connection_bytes: number;
+  fixed: { deliveries: number; expected: number; cpu_us_per_delivery: number; latency_ms: { p50: number; p99: number } };
+  saturation: { deliveries_per_s: number; cpu_us_per_delivery: number; deliveries: number; expected: number };
+}
+
+function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp): Promise<{ pid: number; line: string; stop(): void; done: Promise<string> }> {
+  // node --import tsx, not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
+  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  const done = new Promise<string>((resolve) => child.once("exit", () => resolve(out)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const match = untilLine?.exec(out);
+      if (match) resolve({ pid: child.pid!, line: match[0], stop: () => child.kill("SIGKILL"), done });
+    });
+    if (!untilLine) resolve({ pid: child.pid!, line: "", stop: () => child.kill("SIGKILL"), done });
+    child.once("exit", (code) => untilLine && !untilLine.test(out) && reject(new Error(`${script} exited ${code}: ${out}`)));
+  });
+}
+
+async function once(kind: TargetKind, clients: number, token: string, dbUrl: string): Promise<Result> {
+  const script = { "raw-ws": "bench/fanout/raw-ws-server.ts", socketio: "bench/fanout/socketio-server.ts", dashwatch: "bench/fanout/dashwatch-server.ts" }[kind];
+  const server = await runProcess(script, { BENCH_DATABASE_URL: dbUrl, BENCH_JWT_SECRET: SECRET }, /\{"port":\d+\}/);
+  const base = `http://127.0.0.1:${(JSON.parse(server.line) as { port: number }).port}`;
+  try {
+    if (kind === "dashwatch") {
+      const res = await fetch(`${base}/api/dashboard`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ id: "bench" }) });
+      if (res.status !== 201 && res.status !== 409) throw new Error(`create dashboard: ${res.status}`);
+    }
+    const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: kind, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients) });
+    const out = await gen.done;
+    const line = out.trim().split("\n").pop()!;
+    return JSON.parse(line) as Result;
+  } finally {
+    server.stop();
+    await server.done;
+  }
+}
+
+const spread = (values: number[]) => `${fmt(Math.min(...values))}..${fmt(Math.max(...values))}`;
+
+const token = await mintToken(SECRET, { sub: "bench", roles: ["admin"], expiresIn: "2h" });
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+const results: Result[] = [];
+try {
+  for (const clients of CLIENTS) {
+    for (let r = 0; r < REPEAT; r++) {
+      for (const kind of TARGETS) {
+        const db = `dw_fanout_${process.pid}_${r}`;
+        await admin.unsafe(`drop database if exists ${db} with (force)`);
+        await admin.unsafe(`create database ${db}`);
+        const url = new URL(ADMIN_URL);
+        url.pathname = `/${db}`;
+        try {
+          const result = await once(kind, clients, token, url.toString());
+          results.push(result);
+          console.error(`${kind} N=${clients} run ${r + 1}: ${fmt(result.saturation.deliveries_per_s, 0)} deliveries/s, ${fmt(result.saturation.cpu_us_per_delivery)} µs CPU/delivery, p99 ${fmt(result.fixed.latency_ms.p99)} ms`);
+        } finally {
+          await admin.unsafe(`drop database if exists ${db} with (force)`);
+        }
+      }
+    }
+  }
+} finally {
+  await admin.end();
+}
+
+const summary = CLIENTS.flatMap((clients) =>
+  TARGETS.map((target) => {
+    const runs = results.filter((r) => r.target === target && r.clients === clients);
+    const pick = (f: (r: Result) => number) => runs.map(f);
+    return {
+      target,
+      clients,
+      cpu_us_per_delivery: pick((r) => r.saturation.cpu_us_per_delivery),
+      deliveries_per_s: pick((r) => r.saturation.deliveries_per_s),
+      p50_ms_at_20k: pick((r) => r.fixed.latency_ms.p50),
+      p99_ms_at_20k: pick((r) => r.fixed.latency_ms.p99),
+      delivered_at_20k: pick((r) => r.fixed.deliveries / r.fixed.expected),
+      rss_kb_per_connection: pick((r) => r.rss_per_connection_bytes / 1024),
+    };
+  }),
+);
+
+console.log("\nfan-out (median of runs, spread in brackets)");
+console.log("target     N     µs CPU/delivery    deliveries/s          p50 ms @20k/s    p99 ms @20k/s     KB RSS/conn");
+for (const s of summary) {
+  const col = (v: number[], d = 2) => `${fmt(median(v), d)} [${spread(v)}]`.padEnd(20);
+  console.log(`${s.target.padEnd(10)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)}`);
+}
+console.log("\nratios, Dashwatch / baseline (medians)");
+for (const clients of CLIENTS) {
+  const get = (t: TargetKind) => summary.find((s) => s.target === t && s.clients === clients)!;
+  const dw = get("dashwatch");
+  for (const base of ["raw-ws", "socketio"] as const) {
+    const b = get(base);
+    const ratio = (f: (s: typeof dw) => number[]) => fmt(median(f(dw)) / median(f(b)));
+    console.log(`N=${clients} vs ${base.padEnd(8)}: CPU/delivery ${ratio((s) => s.cpu_us_per_delivery)}x, deliveries/s ${ratio((s) => s.deliveries_per_s)}x, p99 @20k ${ratio((s) => s.p99_ms_at_20k)}x, RSS/conn ${ratio((s) => s.rss_kb_per_connection)}x`);
+  }
+}
+writeResult("fanout", { clients: CLIENTS, repeat: REPEAT, results, summary });
