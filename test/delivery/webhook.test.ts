@@ -1,37 +1,25 @@
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
-import { alertingDashboard, createDeliveryFixture, newSecret, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startWebhookReceiver, type ReceivedRequest, type Replier, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { alertingDashboard, newSecret, outbox } from "./helpers/delivery-fixture.js";
+import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
+import type { ReceivedRequest, Replier } from "./helpers/webhook-receiver.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
-let f: DeliveryFixture;
-const receivers: WebhookReceiver[] = [];
-beforeAll(async () => {
-  f = await createDeliveryFixture();
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await f.close();
-});
-
-async function receiver(reply?: Replier) {
-  const r = await startWebhookReceiver(reply);
-  receivers.push(r);
-  return r;
-}
+const suite = useDeliveryFixture();
+const receiver = (reply?: Replier) => suite.receiver(reply);
 
 /** One webhook subscription on a fresh dashboard with one alert, and a worker that only speaks webhook. */
 async function setup(dashboardId: string, url: string, config: Partial<DeliveryConfig> = {}) {
   const secret = newSecret();
-  const made = await alertingDashboard(f.store, dashboardId, [{ kind: "webhook", subscriberId: url, secret }]);
+  const made = await alertingDashboard(suite.f.store, dashboardId, [{ kind: "webhook", subscriberId: url, secret }]);
   const full = testConfig(config);
   const worker = createDeliveryWorker({
-    db: f.database.db,
+    db: suite.f.database.db,
     config: full,
     logger: memoryLogger(),
-    now: f.clock.now,
+    now: suite.f.clock.now,
     channels: { webhook: createWebhookChannel({ allowPrivate: full.webhookAllowPrivate, timeoutMs: full.webhookTimeoutMs }) },
   });
   return { secret, worker, ...made, seq: made.snapshots[1]!.alerts[0]!.seq };
@@ -71,7 +59,7 @@ describe("webhook deliveries", () => {
       },
     });
     expect(() => new Webhook(newSecret()).verify(req!.body, headersOf(req!))).toThrow();
-    expect(await outbox(f.database, "wh-signed")).toMatchObject([{ status: "delivered", attempts: 1, lastError: null }]);
+    expect(await outbox(suite.f.database, "wh-signed")).toMatchObject([{ status: "delivered", attempts: 1, lastError: null }]);
     expect(await worker.runOnce()).toBe(0);
   });
 
@@ -80,16 +68,16 @@ describe("webhook deliveries", () => {
     const { secret, worker, seq } = await setup("wh-retry", r.url);
 
     expect(await worker.runOnce()).toBe(1);
-    expect(await outbox(f.database, "wh-retry")).toMatchObject([{ status: "pending", attempts: 1, lastError: "HTTP 500 Internal Server Error" }]);
+    expect(await outbox(suite.f.database, "wh-retry")).toMatchObject([{ status: "pending", attempts: 1, lastError: "HTTP 500 Internal Server Error" }]);
     // Entry 1 of [0, 50, 50]: 50 ms after the first failure, not before.
-    f.clock.advance(49);
+    suite.f.clock.advance(49);
     expect(await worker.runOnce()).toBe(0);
-    f.clock.advance(1);
+    suite.f.clock.advance(1);
     expect(await worker.runOnce()).toBe(1);
 
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([`wh-retry:${seq}`, `wh-retry:${seq}`]);
     for (const q of r.requests) expect(() => new Webhook(secret).verify(q.body, headersOf(q))).not.toThrow();
-    expect(await outbox(f.database, "wh-retry")).toMatchObject([{ status: "delivered", attempts: 2, lastError: null }]);
+    expect(await outbox(suite.f.database, "wh-retry")).toMatchObject([{ status: "delivered", attempts: 2, lastError: null }]);
   });
 
   it("marks the delivery failed once every attempt of the schedule has failed", async () => {
@@ -97,11 +85,11 @@ describe("webhook deliveries", () => {
     const { worker } = await setup("wh-spent", r.url);
     for (let attempt = 0; attempt < 3; attempt++) {
       expect(await worker.runOnce()).toBe(1);
-      f.clock.advance(50);
+      suite.f.clock.advance(50);
     }
     expect(await worker.runOnce()).toBe(0);
     expect(r.requests).toHaveLength(3);
-    expect(await outbox(f.database, "wh-spent")).toMatchObject([{ status: "failed", attempts: 3, lastError: "HTTP 503 Service Unavailable" }]);
+    expect(await outbox(suite.f.database, "wh-spent")).toMatchObject([{ status: "failed", attempts: 3, lastError: "HTTP 503 Service Unavailable" }]);
   });
 
   it("does not follow a redirect and counts it as a failed attempt", async () => {
@@ -109,7 +97,7 @@ describe("webhook deliveries", () => {
     const { worker } = await setup("wh-redirect", `${r.url}/moved`);
     expect(await worker.runOnce()).toBe(1);
     expect(r.requests.map((q) => q.path)).toEqual(["/moved"]);
-    const [row] = await outbox(f.database, "wh-redirect");
+    const [row] = await outbox(suite.f.database, "wh-redirect");
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(row!.lastError).toMatch(/HTTP 302.*redirects are not followed/);
   });
@@ -123,7 +111,7 @@ describe("webhook deliveries", () => {
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(2_000);
     expect(r.requests).toHaveLength(1);
-    const [row] = await outbox(f.database, "wh-timeout");
+    const [row] = await outbox(suite.f.database, "wh-timeout");
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(row!.lastError).toMatch(/^timeout: no response within 200 ms/);
   });
@@ -136,7 +124,7 @@ describe("webhook deliveries", () => {
     expect(await worker.runOnce()).toBe(2);
     expect(await worker.runOnce()).toBe(0);
     expect(r.requests).toHaveLength(0);
-    const rows = [...(await outbox(f.database, "wh-unsafe-http")), ...(await outbox(f.database, "wh-unsafe-tls"))];
+    const rows = [...(await outbox(suite.f.database, "wh-unsafe-http")), ...(await outbox(suite.f.database, "wh-unsafe-tls"))];
     expect(rows).toMatchObject([
       { status: "failed", attempts: 1, lastError: "unsafe-url: must be https (set WEBHOOK_ALLOW_PRIVATE=1 for http)" },
       { status: "failed", attempts: 1, lastError: "unsafe-url: must point at a public address" },
@@ -145,11 +133,11 @@ describe("webhook deliveries", () => {
 
   it("leaves email deliveries pending when no email channel is configured", async () => {
     const r = await receiver();
-    await alertingDashboard(f.store, "wh-no-smtp", [{ kind: "email", subscriberId: "ops@example.com" }]);
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig(), logger: memoryLogger(), now: f.clock.now });
+    await alertingDashboard(suite.f.store, "wh-no-smtp", [{ kind: "email", subscriberId: "ops@example.com" }]);
+    const worker = createDeliveryWorker({ db: suite.f.database.db, config: testConfig(), logger: memoryLogger(), now: suite.f.clock.now });
     expect(await worker.runOnce()).toBe(0);
     await worker.stop();
     expect(r.requests).toHaveLength(0);
-    expect(await outbox(f.database, "wh-no-smtp")).toMatchObject([{ channel: "email", status: "pending", attempts: 0 }]);
+    expect(await outbox(suite.f.database, "wh-no-smtp")).toMatchObject([{ channel: "email", status: "pending", attempts: 0 }]);
   });
 });

@@ -1,26 +1,14 @@
 // The worker's loop: kicked rounds, polling for retries, and a stop that waits for the sends in flight.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
-import { alertingDashboard, createDeliveryFixture, newSecret, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startWebhookReceiver, type Replier, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { alertingDashboard, newSecret, outbox } from "./helpers/delivery-fixture.js";
+import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
+import type { Replier } from "./helpers/webhook-receiver.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
-let f: DeliveryFixture;
-const receivers: WebhookReceiver[] = [];
-beforeAll(async () => {
-  f = await createDeliveryFixture();
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await f.close();
-});
-
-async function receiver(reply?: Replier) {
-  const r = await startWebhookReceiver(reply);
-  receivers.push(r);
-  return r;
-}
+const suite = useDeliveryFixture();
+const receiver = (reply?: Replier) => suite.receiver(reply);
 
 function gate() {
   let open!: () => void;
@@ -30,10 +18,10 @@ function gate() {
 
 const worker = (pollMs: number, logger = memoryLogger()) =>
   createDeliveryWorker({
-    db: f.database.db,
+    db: suite.f.database.db,
     config: testConfig(),
     logger,
-    now: f.clock.now,
+    now: suite.f.clock.now,
     pollMs,
     channels: { webhook: createWebhookChannel({ allowPrivate: true, timeoutMs: 2_000 }) },
   });
@@ -46,24 +34,24 @@ describe("delivery worker loop", () => {
     // A poll this long would time the test out: only kick() can make the delivery happen in time.
     const w = worker(3_600_000);
     w.start();
-    await alertingDashboard(f.store, "loop-kick", hook(r.url));
+    await alertingDashboard(suite.f.store, "loop-kick", hook(r.url));
     w.kick();
     await r.arrived(1);
     await w.stop();
-    expect(await outbox(f.database, "loop-kick")).toMatchObject([{ status: "delivered" }]);
+    expect(await outbox(suite.f.database, "loop-kick")).toMatchObject([{ status: "delivered" }]);
   });
 
   it("picks up a due retry on its own poll", async () => {
     const r = await receiver((_req, n) => (n === 0 ? 500 : 200));
     const logger = memoryLogger();
     const w = worker(20, logger);
-    await alertingDashboard(f.store, "loop-poll", hook(r.url));
+    await alertingDashboard(suite.f.store, "loop-poll", hook(r.url));
     w.start();
     await logger.logged("delivery attempt failed");
-    f.clock.advance(50);
+    suite.f.clock.advance(50);
     await r.arrived(2);
     await w.stop();
-    expect(await outbox(f.database, "loop-poll")).toMatchObject([{ status: "delivered", attempts: 2 }]);
+    expect(await outbox(suite.f.database, "loop-poll")).toMatchObject([{ status: "delivered", attempts: 2 }]);
   });
 
   it("waits, when stopped, for the send in flight and records its result", async () => {
@@ -73,7 +61,7 @@ describe("delivery worker loop", () => {
       return 200;
     });
     const w = worker(3_600_000);
-    await alertingDashboard(f.store, "loop-stop", hook(r.url));
+    await alertingDashboard(suite.f.store, "loop-stop", hook(r.url));
     w.start();
     await r.arrived(1);
     let stopped = false;
@@ -82,12 +70,12 @@ describe("delivery worker loop", () => {
     expect(stopped).toBe(false);
     release.open();
     await stopping;
-    expect(await outbox(f.database, "loop-stop")).toMatchObject([{ status: "delivered", attempts: 1 }]);
+    expect(await outbox(suite.f.database, "loop-stop")).toMatchObject([{ status: "delivered", attempts: 1 }]);
   });
 
   it("refuses a configuration it cannot run, naming every problem at once", () => {
     expect(() =>
-      createDeliveryWorker({ db: f.database.db, config: testConfig({ deliveryRetryScheduleMs: [] }), logger: memoryLogger(), pollMs: 0, concurrency: 0 }),
+      createDeliveryWorker({ db: suite.f.database.db, config: testConfig({ deliveryRetryScheduleMs: [] }), logger: memoryLogger(), pollMs: 0, concurrency: 0 }),
     ).toThrow(/retry schedule needs at least one entry.*pollMs must be a positive integer.*concurrency must be a positive integer/);
   });
 });
