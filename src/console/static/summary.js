@@ -1,0 +1,76 @@
+// One line saying what an event means: what changed (diff) and, for alerts, why the rule fired (trace).
+
+const pct = (p) => (p === null || p === undefined ? "from 0" : `${p >= 0 ? "+" : ""}${(p * 100).toFixed(1)}%`);
+const share = (t) => `${+(Number(t) * 100).toFixed(1)}%`;
+const ids = (list, max = 3) => list.slice(0, max).join(", ") + (list.length > max ? ", …" : "");
+
+export function summarizeDiff(diff) {
+  if (!diff) return "baseline snapshot (nothing to compare)";
+  const counts = diff.counts ?? {};
+  const parts = [];
+  if (counts.top_n_changes) {
+    const [first] = diff.top_n_changes;
+    parts.push(`${counts.top_n_changes} rank change${counts.top_n_changes > 1 ? "s" : ""} (${first.id}: ${first.from_rank ?? "–"}→${first.to_rank ?? "–"})`);
+  }
+  if (counts.row_value_deltas) {
+    const [first] = diff.row_value_deltas;
+    parts.push(`${counts.row_value_deltas} value change${counts.row_value_deltas > 1 ? "s" : ""} (${first.id}.${first.field} ${pct(first.delta_pct)})`);
+  }
+  if (counts.id_set_added) parts.push(`+${counts.id_set_added} added (${ids(diff.id_set_added)})`);
+  if (counts.id_set_removed) parts.push(`−${counts.id_set_removed} removed (${ids(diff.id_set_removed)})`);
+  if (diff.primary_metric_delta_pct !== null && diff.primary_metric_delta_pct !== undefined) {
+    parts.push(`metric ${pct(diff.primary_metric_delta_pct)}`);
+  }
+  return parts.length ? parts.join(" · ") : "no change";
+}
+
+/** The matched leaves of a trace, in words. */
+export function summarizeTrace(trace) {
+  const out = [];
+  const walk = (node, negated) => {
+    if (!node) return;
+    if (node.children) {
+      for (const child of node.children) walk(child, negated !== (node.node === "not"));
+      return;
+    }
+    if (node.matched === negated) return;
+    out.push((negated ? "not " : "") + leafText(node));
+  };
+  walk(trace, false);
+  return out.join("; ");
+}
+
+function leafText({ node, value: v = {} }) {
+  switch (node) {
+    case "top_n_reordering":
+      return `top ${v.n} reordered (${ids(v.from ?? [])} → ${ids(v.to ?? [])})`;
+    case "value_delta_pct":
+      return v.largest ? `${v.on_field} ${pct(v.largest.delta_pct)} on ${v.largest.id} (rule: ≥ ${share(v.threshold)})` : `${v.on_field}: no change`;
+    case "set_added_min":
+      return `${v.added} added (rule: ≥ ${v.min})`;
+    case "set_removed_min":
+      return `${v.removed} removed (rule: ≥ ${v.min})`;
+    case "primary_metric_delta_pct":
+      return `primary metric ${v.from} → ${v.to} (${pct(v.delta_pct)}; rule: ≥ ${share(v.threshold)})`;
+    default:
+      return node;
+  }
+}
+
+export function summarizeEvent(event) {
+  const d = event.data ?? {};
+  switch (event.kind) {
+    case "snapshot.created":
+      return summarizeDiff(d.diff);
+    case "alert.matched": {
+      const why = summarizeTrace(d.trace);
+      return `${d.subscriber_kind} ${d.subscriber_id}: ${why || summarizeDiff(d.diff)}`;
+    }
+    case "subscription.created":
+      return `${d.subscriber_kind} ${d.subscriber_id} subscribed: ${JSON.stringify(d.threshold_json)}`;
+    case "subscription.deleted":
+      return `subscription ${String(d.subscription_id).slice(0, 8)} deleted`;
+    default:
+      return JSON.stringify(d).slice(0, 160);
+  }
+}

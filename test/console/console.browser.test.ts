@@ -1,0 +1,149 @@
+// The console in a real browser (Debian's Chromium) against a real hub: token, dashboard, the subscription
+// form with its inline pointer errors, and an alert that reaches the page live after a snapshot is posted.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { mintToken } from "../../src/http/token.js";
+import { startHub, type RunningHub } from "../../src/server.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SECRET = "console-browser-test-secret-0123456789-abcdef";
+const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
+const BAD_POINTER = "/threshold_json/and/1/value_delta_pct";
+
+let db: TestDatabase;
+let dataDir: string;
+let profileDir: string;
+let hub: RunningHub;
+let browser: BrowserContext;
+let page: Page;
+let token: string;
+const pageErrors: string[] = [];
+const failedResponses: string[] = [];
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(hub.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+// Fail, never skip: CI installs Chromium, and a missing browser is a broken machine.
+it("runs on Debian's Chromium", () => {
+  expect(existsSync(CHROMIUM), `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
+});
+
+describe("the live console", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
+    [db, dataDir, profileDir] = await Promise.all([
+      createTestDatabase(),
+      mkdtemp(join(tmpdir(), "dw-console-data-")),
+      mkdtemp(join(tmpdir(), "dw-console-profile-")),
+      mkdir(ARTIFACTS, { recursive: true }),
+    ]);
+    hub = await startHub(
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url ?? undefined, DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: "silent" }),
+    );
+    token = await mintToken(SECRET, { sub: "console-tester", roles: ["admin"] });
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1360, height: 900 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("response", (response) => {
+      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+    });
+
+    expect((await call("POST", "/api/dashboard", { id: "leaders", name: "Leaders", rank_by: "score", top_n: 5 })).status).toBe(201);
+    const baseline = await call("POST", "/api/dashboard/leaders/snapshot", {
+      rows: [{ id: "ann", score: 90 }, { id: "bo", score: 80 }, { id: "cy", score: 70 }],
+    });
+    expect(baseline.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+    await Promise.all([db?.drop(), dataDir && rm(dataDir, { recursive: true, force: true }), profileDir && rm(profileDir, { recursive: true, force: true })]);
+  });
+
+  it("connects with a pasted token and opens a dashboard", async () => {
+    await page.goto(hub.url + "/");
+    await expect.poll(() => page.getAttribute("#conn-state", "data-state")).toBe("no token");
+    await page.fill("#token-input", token);
+    await page.click("#token-save");
+    await page.waitForSelector('#conn-state[data-state="connected"]', { timeout: 5_000 });
+    expect(await page.textContent("#whoami")).toContain("console-tester");
+
+    await page.fill("#dashboard-id", "leaders");
+    await page.click("#dashboard-open");
+    await page.waitForSelector("#dash-title:has-text('Leaders')");
+    expect(await page.textContent("#dash-head-seq")).toBe("1");
+    await page.waitForSelector('[data-testid="channel-chip"][data-channel="dashboard:leaders"]');
+    // Seq 1 comes from the backfill: opening a dashboard subscribes with since = head_seq - 20.
+    await page.waitForSelector('[data-testid="feed-item"][data-kind="snapshot.created"][data-seq="1"]');
+  });
+
+  it("shows a rule's validation error next to the rule, at its JSON pointer", async () => {
+    await page.selectOption("#sub-kind", "persona");
+    expect(await page.inputValue("#sub-subscriber")).toBe("console-tester");
+    await page.fill("#sub-threshold", JSON.stringify({ and: [{ top_n_reordering: 3 }, { value_delta_pct: -1, on_field: "score" }] }));
+    await page.click("#sub-create");
+    const error = await page.waitForSelector(`#sub-threshold-error [data-pointer="${BAD_POINTER}"]`);
+    expect(await error.textContent()).toContain(BAD_POINTER);
+    expect(await page.getAttribute("#sub-threshold", "aria-invalid")).toBe("true");
+    expect(await page.isHidden("#sub-subscriber-error")).toBe(true);
+    await page.locator("#subs-card").screenshot({ path: join(ARTIFACTS, "console-validation.png") });
+    expect((await call("GET", "/api/dashboard/leaders/subscriptions")).body.subscriptions).toEqual([]);
+  });
+
+  it("creates a subscription through the form and lists it", async () => {
+    await page.fill("#sub-threshold", JSON.stringify({ or: [{ top_n_reordering: 3 }, { value_delta_pct: 0.2, on_field: "score" }] }));
+    await page.click("#sub-create");
+    await page.waitForSelector('[data-testid="sub-row"]');
+    expect(await page.isHidden("#sub-threshold-error")).toBe(true);
+    const listed = (await call("GET", "/api/dashboard/leaders/subscriptions")).body.subscriptions;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ subscriber_kind: "persona", subscriber_id: "console-tester" });
+    await page.waitForSelector('[data-testid="feed-item"][data-kind="subscription.created"][data-seq="2"]');
+  });
+
+  it("shows the alert of a posted snapshot within 2 s", async () => {
+    const started = performance.now();
+    const posted = await call("POST", "/api/dashboard/leaders/snapshot", {
+      rows: [{ id: "bo", score: 99 }, { id: "ann", score: 90 }, { id: "cy", score: 70 }],
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.alerts).toHaveLength(1);
+    const alert = await page.waitForSelector('[data-testid="feed-item"][data-kind="alert.matched"]', { timeout: 2_000 });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(2_000);
+    expect(await alert.getAttribute("data-seq")).toBe(String(posted.body.alerts[0].seq));
+    expect(await alert.textContent()).toContain("top 3 reordered");
+    // The event log follows the live feed while its newest page is on screen.
+    await page.waitForSelector('[data-testid="log-row"][data-kind="alert.matched"]');
+    console.info(`console: alert on the page ${elapsed.toFixed(0)} ms after the snapshot POST was sent`);
+  });
+
+  it("shows the dashboard's rows at a chosen time", async () => {
+    await page.click("#at-now");
+    await expect.poll(() => page.locator('[data-testid="at-row"]').count()).toBe(3);
+    expect(await page.locator('[data-testid="at-row"]').first().textContent()).toContain("bo");
+    await page.screenshot({ path: join(ARTIFACTS, "console.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    expect(failedResponses).toEqual(["422 POST /api/dashboard/leaders/subscriptions"]);
+  });
+});
