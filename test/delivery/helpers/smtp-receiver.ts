@@ -14,19 +14,22 @@ export interface SmtpReceiver {
   messages: ReceivedMail[];
   /** Refuse the next recipients with this SMTP code (e.g. 550 or 451); null accepts. */
   refuseWith: number | null;
+  /** Refuse these recipients with these codes, always. */
+  refuseAddress: Map<string, number>;
   close(): Promise<void>;
 }
 
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
-  const receiver: SmtpReceiver = { url: "", messages: [], refuseWith: null, close: async () => {} };
+  const receiver: SmtpReceiver = { url: "", messages: [], refuseWith: null, refuseAddress: new Map(), close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,
     secure: false,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (receiver.refuseWith === null) return callback();
-      callback(Object.assign(new Error(`refused by test (${receiver.refuseWith})`), { responseCode: receiver.refuseWith }));
+    onRcptTo(address, _session, callback) {
+      const code = receiver.refuseAddress.get(address.address) ?? receiver.refuseWith;
+      if (code === null) return callback();
+      callback(Object.assign(new Error(`refused by test (${code})`), { responseCode: code }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
