@@ -95,6 +95,11 @@ describe("the live console", () => {
     await page.waitForSelector('[data-testid="channel-chip"][data-channel="dashboard:leaders"]');
     // Seq 1 comes from the backfill: opening a dashboard subscribes with since = head_seq - 20.
     await page.waitForSelector('[data-testid="feed-item"][data-kind="snapshot.created"][data-seq="1"]');
+
+    // Watching one's own alerts too: from the open dashboard's head on, so the later alert cannot slip by.
+    expect(await page.inputValue("#persona-id")).toBe("console-tester");
+    await page.click("#persona-watch");
+    await page.waitForSelector('[data-testid="channel-chip"][data-channel="persona:console-tester"]');
   });
 
   it("shows a rule's validation error next to the rule, at its JSON pointer", async () => {
@@ -133,6 +138,11 @@ describe("the live console", () => {
     expect(elapsed).toBeLessThan(2_000);
     expect(await alert.getAttribute("data-seq")).toBe(String(posted.body.alerts[0].seq));
     expect(await alert.textContent()).toContain("top 3 reordered");
+    // The same alert on the dashboard and the persona channel is one item, acknowledgeable by its persona.
+    await page.waitForSelector('[data-kind="alert.matched"][data-channels~="dashboard:leaders"][data-channels~="persona:console-tester"]');
+    expect(await page.locator('[data-testid="feed-item"][data-kind="alert.matched"]').count()).toBe(1);
+    await alert.$('[data-testid="ack"]').then((button) => button!.click());
+    await page.waitForSelector('[data-kind="alert.matched"] [data-testid="ack"]:disabled');
     // The event log follows the live feed while its newest page is on screen.
     await page.waitForSelector('[data-testid="log-row"][data-kind="alert.matched"]');
     console.info(`console: alert on the page ${elapsed.toFixed(0)} ms after the snapshot POST was sent`);

@@ -13,7 +13,7 @@ const BACKFILL = 20;
 let who = null;
 let dashboard = null;
 
-const live = createLiveFeed({ onEvent });
+const live = createLiveFeed({ persona: () => who?.sub, onEvent });
 const log = createEventLog();
 const travel = createTimeTravel();
 const subscriptions = createSubscriptions({ persona: () => who?.sub });
@@ -99,7 +99,8 @@ $("dashboard-form").addEventListener("submit", (e) => {
 $("persona-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const persona = $("persona-id").value.trim();
-  if (persona) live.watch(`persona:${persona}`);
+  // From now on; naming the open dashboard's head makes "now" exact for it, whenever the subscribe lands.
+  if (persona) live.watch(`persona:${persona}`, dashboard ? { [dashboard.id]: dashboard.head_seq } : undefined);
 });
 
 applyToken();

@@ -6,12 +6,14 @@ import { summarizeEvent } from "./summary.js";
 /** The feed is a view, not a store: the event log has the history. */
 const MAX_ITEMS = 200;
 
-export function createLiveFeed({ onEvent }) {
+export function createLiveFeed({ persona, onEvent }) {
   const feed = $("live-feed");
   const badge = $("conn-state");
   const chips = $("channels");
   /** channel → {since, subscription} */
   const channels = new Map();
+  /** "dashboard:seq" → its feed item: an alert that arrives on a dashboard and a persona channel shows once. */
+  const shown = new Map();
   let client = null;
 
   function setState(state) {
@@ -55,7 +57,13 @@ export function createLiveFeed({ onEvent }) {
     // A resubscribe after a token change starts from now; the first one may backfill.
     entry.since = undefined;
     subscription.on("event", (event) => {
-      prepend(eventItem(channel, event));
+      const key = `${event.dashboard_id}:${event.seq}`;
+      const seen = shown.get(key);
+      if (seen) return addVia(seen, channel);
+      const item = eventItem(event, key);
+      addVia(item, channel);
+      shown.set(key, item);
+      prepend(item);
       onEvent(event);
     });
     subscription.on("gap", (gap) => prepend(gapItem(gap)));
@@ -65,14 +73,14 @@ export function createLiveFeed({ onEvent }) {
     });
   }
 
-  function eventItem(channel, event) {
-    const alert = event.kind === "alert.matched";
-    const ack = alert
+  function eventItem(event, key) {
+    const mine = event.kind === "alert.matched" && event.data?.subscriber_kind === "persona" && event.data?.subscriber_id === persona();
+    const ack = mine
       ? el("button", {
           type: "button",
           className: "small",
           testid: "ack",
-          title: "acknowledge alerts of this dashboard up to this seq",
+          title: "acknowledge your alerts of this dashboard up to this seq",
           onclick: (e) => {
             client?.ack(event.dashboard_id, event.seq);
             e.target.disabled = true;
@@ -82,16 +90,23 @@ export function createLiveFeed({ onEvent }) {
       : null;
     return el(
       "li",
-      { className: `feed-item kind-${event.kind.replace(".", "-")}`, testid: "feed-item", dataset: { kind: event.kind, seq: event.seq, dashboard: event.dashboard_id, channel } },
+      { className: `feed-item kind-${event.kind.replace(".", "-")}`, testid: "feed-item", dataset: { kind: event.kind, seq: event.seq, dashboard: event.dashboard_id, key } },
       el("div", { className: "feed-head" },
         el("span", { className: "seq" }, `#${event.seq}`),
         el("span", { className: "kind" }, event.kind),
         el("span", { className: "dash" }, event.dashboard_id),
+        el("span", { className: "via" }),
         timeCell(event.at),
-        el("span", { className: "via", title: `delivered on ${channel}` }, channel.startsWith("persona:") ? channel : ""),
         ack),
       el("div", { className: "feed-summary", testid: "feed-summary" }, summarizeEvent(event)),
     );
+  }
+
+  /** The dashboard is named already; persona channels are worth saying. */
+  function addVia(item, channel) {
+    const via = (item.dataset.channels ? item.dataset.channels.split(" ") : []).concat(channel);
+    item.dataset.channels = via.join(" ");
+    item.querySelector(".via").textContent = via.filter((c) => c.startsWith("persona:")).join(" ");
   }
 
   function gapItem(gap) {
@@ -107,7 +122,10 @@ export function createLiveFeed({ onEvent }) {
   function prepend(item) {
     $("live-empty").hidden = true;
     feed.prepend(item);
-    while (feed.childElementCount > MAX_ITEMS) feed.lastElementChild.remove();
+    while (feed.childElementCount > MAX_ITEMS) {
+      shown.delete(feed.lastElementChild.dataset.key);
+      feed.lastElementChild.remove();
+    }
   }
 
   function renderChips() {
@@ -120,6 +138,7 @@ export function createLiveFeed({ onEvent }) {
 
   $("live-clear").addEventListener("click", () => {
     feed.replaceChildren();
+    shown.clear();
     $("live-empty").hidden = false;
   });
 

@@ -30,7 +30,7 @@ export function createSubscriptions({ persona }) {
     const segment = pointer.split("/")[1] ?? "";
     const field = FIELD_OF[segment] ?? "form";
     const slot = $(`sub-${field}-error`);
-    slot.append(el("div", { className: "pointer-error", testid: "pointer-error", dataset: { pointer } }, el("code", {}, pointer || "/"), " ", detail));
+    slot.append(el("div", { className: "pointer-error", testid: "pointer-error", dataset: { pointer } }, pointer ? [el("code", {}, pointer), " "] : null, detail));
     slot.hidden = false;
     input(field)?.setAttribute("aria-invalid", "true");
   }
