@@ -1,8 +1,10 @@
 // Polls the outbox and hands due jobs to their channels: a bounded batch per round, a bounded number of sends
 // at once. kick() wakes it right after an ingest commits, so the poll interval only matters for retries.
+import type { Registry } from "prom-client";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
 import { failure, type ChannelKind, type DeliveryChannel, type DeliveryResult } from "./delivery-channel.js";
+import { createDeliveryMetrics } from "./delivery-metrics.js";
 import { createDeliveryQueue, type DeliveryQueue, type LeasedJob } from "./delivery-queue.js";
 import { createEmailChannel } from "./email-channel.js";
 import { scheduleProblems } from "./retry-schedule.js";
@@ -24,6 +26,8 @@ export interface DeliveryWorkerOptions {
   /** Defaults to webhook, plus email when config.smtpUrl is set. A missing channel leaves its jobs pending. */
   channels?: Partial<Record<ChannelKind, DeliveryChannel>>;
   now?: () => Date;
+  /** Where to register the delivery metrics; none when absent. */
+  metrics?: Registry;
   /** Idle poll interval (default 500 ms). */
   pollMs?: number;
   /** Sends in flight at once (default 8). */
@@ -72,10 +76,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     ...(options.now ? { now: options.now } : {}),
   });
 
+  const metrics = options.metrics ? createDeliveryMetrics(options.metrics) : null;
+
   async function attempt(leased: LeasedJob): Promise<void> {
     const { job } = leased;
+    const endTimer = metrics?.sendSeconds.startTimer({ channel: job.channel });
     const result = await sendWithin(channels[job.channel]!, leased, sendDeadlineMs);
+    endTimer?.();
     const outcome = await queue.record(leased, result);
+    metrics?.attempts.inc({ channel: job.channel, outcome });
     const fields = { delivery: job.id, channel: job.channel, reason: job.reason, alert: `${job.event.dashboard_id}:${job.event.seq}`, attempt: job.attempt };
     if (outcome === "lease-lost") logger.warn(fields, "delivery outlived its lease; another node owns it now");
     else if (!result.ok) logger.warn({ ...fields, error: result.error, outcome }, "delivery attempt failed");
@@ -83,11 +92,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   async function runOnce(): Promise<number> {
     const { jobs, settled } = await queue.claim(batchSize, kinds);
+    if (settled > 0) metrics?.settled.inc(settled);
     let next = 0;
     const lane = async () => {
       while (next < jobs.length) await attempt(jobs[next++]!);
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
+    // Every lane finishes before the round ends, so stop() never leaves a send behind; then the first error counts.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
+    const broken = lanes.find((l) => l.status === "rejected");
+    if (broken) throw broken.reason;
     return jobs.length + settled;
   }
 
@@ -102,6 +115,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => void loop(), delay);
+    // The hub's server keeps the process alive; a forgotten worker must not.
+    timer.unref();
   };
 
   async function loop(): Promise<void> {

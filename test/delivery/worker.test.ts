@@ -1,4 +1,5 @@
 // The worker's loop: kicked rounds, polling for retries, and a stop that waits for the sends in flight.
+import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
@@ -16,11 +17,12 @@ function gate() {
   return { open, opened };
 }
 
-const worker = (pollMs: number, logger = memoryLogger()) =>
+const worker = (pollMs: number, logger = memoryLogger(), metrics?: Registry) =>
   createDeliveryWorker({
     db: suite.f.database.db,
     config: testConfig(),
     logger,
+    metrics,
     now: suite.f.clock.now,
     pollMs,
     channels: { webhook: createWebhookChannel({ allowPrivate: true, timeoutMs: 2_000 }) },
@@ -32,13 +34,15 @@ describe("delivery worker loop", () => {
   it("delivers as soon as it is kicked, without waiting for the next poll", async () => {
     const r = await receiver();
     // A poll this long would time the test out: only kick() can make the delivery happen in time.
-    const w = worker(3_600_000);
+    const metrics = new Registry();
+    const w = worker(3_600_000, memoryLogger(), metrics);
     w.start();
     await alertingDashboard(suite.f.store, "loop-kick", hook(r.url));
     w.kick();
     await r.arrived(1);
     await w.stop();
     expect(await outbox(suite.f.database, "loop-kick")).toMatchObject([{ status: "delivered" }]);
+    expect(await metrics.getSingleMetricAsString("dashwatch_delivery_attempts_total")).toContain('channel="webhook",outcome="delivered"} 1');
   });
 
   it("picks up a due retry on its own poll", async () => {
