@@ -6,7 +6,7 @@ import { createClient, type Client, type ClientState } from "../../client-sdk/sr
 import { record, Recorder, until } from "../../client-sdk/test/helpers.js";
 import { mintToken } from "../../src/http/token.js";
 import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { createPostgresDatabase } from "../helpers/test-database.js";
 import { createDashboard, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
 import { HubNode } from "./helpers/hub-node.js";
 import { publishSnapshots } from "./helpers/publisher.js";
@@ -15,7 +15,7 @@ import { expectSameStream } from "./helpers/stream-check.js";
 const SNAPSHOTS = 60;
 const CRASH_AFTER = 20;
 
-let db: TestDatabase;
+let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let node: HubNode;
 const clients: Client[] = [];
 
