@@ -15,7 +15,9 @@ import { createHub } from "./hub/hub.js";
 import { startRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
 import type { LogEntry } from "./protocol/event.js";
-import { openStore } from "./store/open-store.js";
+import { openDatabase } from "./store/database.js";
+import { createDrizzleStore } from "./store/drizzle-store.js";
+import { createDeliveryWorker } from "./delivery/delivery-worker.js";
 
 export interface RunningHub {
   url: string;
@@ -32,7 +34,8 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });
 
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
+  const store = createDrizzleStore(database);
   const broker: Broker = config.redisUrl ? createRedisBroker({ url: config.redisUrl, logger }) : createMemoryBroker();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -55,8 +58,10 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     },
   });
 
+  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics });
   const publish = (entries: LogEntry[]) => {
     hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
+    if (entries.some((e) => e.event.kind === "alert.matched")) deliveries.kick();
   };
   const app = createApp({
     store,
@@ -80,6 +85,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     source: { allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs, maxBytes: config.maxBodyBytes, maxRows: config.maxRows },
   });
   scheduler.start();
+  deliveries.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname === "/ws") hub.handleUpgrade(req, socket, head);
@@ -102,6 +108,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
       (closing ??= (async () => {
         retention.stop();
         scheduler.stop();
+        await deliveries.stop();
         await hub.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await broker.close();
