@@ -11,8 +11,8 @@ export interface PublishOptions {
   count: number;
   /** The snapshot body for index i. Default: two rows and primary_metric i + 1 (so every one is a change). */
   body?: (i: number) => unknown;
-  /** Called once per accepted snapshot, in order. */
-  onAccepted?: (i: number) => void | Promise<void>;
+  /** Called once per accepted snapshot, in order; returning true stops publishing there. */
+  onAccepted?: (i: number) => boolean | void | Promise<boolean | void>;
   /** Pause between failed attempts (the node is down or restarting). */
   retryMs?: number;
   deadlineMs?: number;
@@ -50,7 +50,7 @@ export async function publishSnapshots(o: PublishOptions): Promise<PublishReport
       await new Promise((resolve) => setTimeout(resolve, o.retryMs ?? 100));
     }
     report.accepted += 1;
-    await o.onAccepted?.(i);
+    if ((await o.onAccepted?.(i)) === true) break;
   }
   return report;
 }
