@@ -3,7 +3,7 @@ import { resolvePublicAddress } from "./url-safety.js";
 import { webhookBody } from "./alert-data.js";
 import { delivered, failure, webhookId, type DeliveryChannel, type DeliveryJob, type DeliveryResult } from "./delivery-channel.js";
 import { pinnedPost } from "./pinned-post.js";
-import { signWebhook } from "./webhook-signature.js";
+import { signWebhook, type SignedHeaders } from "./webhook-signature.js";
 import { within } from "./within.js";
 
 export interface WebhookChannelOptions {
@@ -46,7 +46,12 @@ export function createWebhookChannel(options: WebhookChannelOptions): DeliveryCh
       const target = await check(job.target);
       if ("ok" in target) return target;
       const body = webhookBody(job);
-      const signed = signWebhook(job.secret, webhookId(job.event), now(), body);
+      let signed: SignedHeaders;
+      try {
+        signed = signWebhook(job.secret, webhookId(job.event), now(), body);
+      } catch (err) {
+        return failure(`cannot sign: ${(err as Error).message}`, false);
+      }
       const outcome = await pinnedPost({
         url: target.url,
         address: target.address,
