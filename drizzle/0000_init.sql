@@ -88,7 +88,7 @@ CREATE TABLE "subscriptions" (
 ALTER TABLE "events" ADD CONSTRAINT "events_dashboard_id_dashboards_id_fk" FOREIGN KEY ("dashboard_id") REFERENCES "public"."dashboards"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "snapshots" ADD CONSTRAINT "snapshots_dashboard_id_dashboards_id_fk" FOREIGN KEY ("dashboard_id") REFERENCES "public"."dashboards"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_dashboard_id_dashboards_id_fk" FOREIGN KEY ("dashboard_id") REFERENCES "public"."dashboards"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "deliveries_due" ON "deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "deliveries_due" ON "deliveries" USING btree ("status","channel","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "events_dashboard_persona_seq" ON "events" USING btree ("dashboard_id","persona","seq") WHERE "events"."persona" is not null;--> statement-breakpoint
 CREATE INDEX "events_dashboard_at" ON "events" USING btree ("dashboard_id","at");--> statement-breakpoint
 CREATE INDEX "events_at" ON "events" USING btree ("at");--> statement-breakpoint

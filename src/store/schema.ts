@@ -141,7 +141,7 @@ export const deliveries = pgTable(
     lastError: text("last_error"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("deliveries_due").on(t.status, t.nextAttemptAt)],
+  (t) => [index("deliveries_due").on(t.status, t.channel, t.nextAttemptAt)],
 );
 
 export const schema = { dashboards, snapshots, subscriptions, events, idempotencyKeys, acks, deliveries };
