@@ -5,6 +5,7 @@ import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { capDiff, computeDiff } from "../src/core/diff.js";
+import { rankRows } from "../src/core/rank.js";
 import { evaluateRule } from "../src/core/rules.js";
 import type { RankSettings, Row, Rule, SnapshotData } from "../src/core/types.js";
 
@@ -63,6 +64,17 @@ function makePair(size: number, seed: number): { a: SnapshotData; b: SnapshotDat
   return { a: { rows: through(rows), primaryMetric: null }, b: { rows: through(next), primaryMetric: null } };
 }
 
+/** The same rows in an order unrelated to rank, as a publisher that leaves ranking to `rank_by` sends them. */
+function shuffled(snapshot: SnapshotData, seed: number): SnapshotData {
+  const random = prng(seed);
+  const rows = [...snapshot.rows];
+  for (let k = rows.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    [rows[k], rows[j]] = [rows[j]!, rows[k]!];
+  }
+  return { rows: JSON.parse(JSON.stringify(rows)) as Row[], primaryMetric: snapshot.primaryMetric };
+}
+
 /** 100 rules of every kind and some nesting, as many subscriptions of one dashboard would hold. */
 function makeRules(topN: number): Rule[] {
   const rules: Rule[] = [];
@@ -84,9 +96,18 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+type Given = "ranked" | "shuffled";
+/**
+ * cold: both sides ranked from scratch. warm: the old side was ranked before, as in ingest, where it was the
+ * new side of the previous diff and stays parsed in the snapshot cache (rankRows remembers it).
+ */
+type Mode = "cold" | "warm";
+
 interface CaseResult {
   rows: number;
   rank_by: string | null;
+  given: Given;
+  mode: Mode;
   iterations: number;
   diff_ms: { median: number; p95: number };
   diff_and_rules_ms: { median: number; p95: number };
@@ -94,14 +115,19 @@ interface CaseResult {
   counts: ReturnType<typeof computeDiff>["counts"];
 }
 
-function runCase(size: number, rankBy: string | null, iterations: number): CaseResult {
-  const { a, b } = makePair(size, size);
+function runCase(size: number, rankBy: string | null, given: Given, mode: Mode, iterations: number): CaseResult {
+  const pair = makePair(size, size);
+  const [a, b] = given === "ranked" ? [pair.a, pair.b] : [shuffled(pair.a, 1), shuffled(pair.b, 2)];
   const settings: RankSettings = { idField: "id", rankBy, topN: 10, primaryMetricField: "revenue" };
   const rules = makeRules(settings.topN);
   const once = () => {
+    // Fresh arrays (same rows) so no side's ranking is remembered from an earlier iteration.
+    const old: SnapshotData = { rows: [...a.rows], primaryMetric: a.primaryMetric };
+    const next: SnapshotData = { rows: [...b.rows], primaryMetric: b.primaryMetric };
+    if (mode === "warm") rankRows(old.rows, settings);
     collectGarbage();
     const t0 = performance.now();
-    const full = computeDiff(a, b, settings);
+    const full = computeDiff(old, next, settings);
     capDiff(full);
     const t1 = performance.now();
     for (const rule of rules) evaluateRule(rule, full);
@@ -124,6 +150,8 @@ function runCase(size: number, rankBy: string | null, iterations: number): CaseR
   return {
     rows: size,
     rank_by: rankBy,
+    given,
+    mode,
     iterations,
     diff_ms: { median: round(median), p95: round(quantile(diffs, 0.95)) },
     diff_and_rules_ms: { median: round(quantile(totals, 0.5)), p95: round(quantile(totals, 0.95)) },
@@ -132,18 +160,22 @@ function runCase(size: number, rankBy: string | null, iterations: number): CaseR
   };
 }
 
-const cases = [
-  runCase(10_000, null, 50),
-  runCase(10_000, "score", 50),
-  runCase(100_000, null, 20),
-  runCase(100_000, "score", 20),
-];
-console.log("rows     rank_by  diff median  diff p95  +100 rules median  +100 rules p95  rows/s");
+const cases = [10_000, 100_000].flatMap((size) => {
+  const iterations = size > 10_000 ? 30 : 100;
+  return (["cold", "warm"] as const).flatMap((mode) => [
+    runCase(size, null, "ranked", mode, iterations),
+    runCase(size, "score", "ranked", mode, iterations),
+    runCase(size, "score", "shuffled", mode, iterations),
+  ]);
+});
+console.log("rows     rank_by  given    mode  diff median  diff p95  +100 rules median  +100 rules p95  rows/s");
 for (const c of cases) {
   console.log(
     [
       String(c.rows).padEnd(8),
       String(c.rank_by ?? "-").padEnd(8),
+      c.given.padEnd(8),
+      c.mode.padEnd(5),
       `${c.diff_ms.median} ms`.padStart(11),
       `${c.diff_ms.p95} ms`.padStart(9),
       `${c.diff_and_rules_ms.median} ms`.padStart(18),

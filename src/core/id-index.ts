@@ -79,8 +79,4 @@ export class IdIndex {
     }
     return this.#overflow.get(id) ?? -1;
   }
-
-  has(id: RowId): boolean {
-    return this.get(id) !== -1;
-  }
 }

@@ -14,12 +14,16 @@ function upperBound(sorted: Float64Array, key: number): number {
   return lo;
 }
 
+function isDescending(keys: Float64Array): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! < keys[i]!) return false;
+  return true;
+}
+
 /**
- * Row indices ordered by `keys` descending, equal keys by `compareIds`. A comparator sort over 100k rows
- * costs about twice this: the keys are sorted natively, each row is placed by binary search into its key's
- * slot range, and only runs of equal keys (usually short) go through a comparator. Keys must not be NaN.
+ * Rows grouped by key, descending, each group in index order. The keys are sorted natively and each row is
+ * placed by binary search into its key's slot range: about half the cost of a comparator sort over 100k rows.
  */
-export function orderByKeyDescending(keys: Float64Array, ids: readonly RowId[]): Uint32Array {
+function groupByKeyDescending(keys: Float64Array): Uint32Array {
   const n = keys.length;
   const sorted = keys.slice().sort();
   const order = new Uint32Array(n);
@@ -29,14 +33,45 @@ export function orderByKeyDescending(keys: Float64Array, ids: readonly RowId[]):
     const start = n - upperBound(sorted, keys[i]!);
     order[start + filled[start]!++] = i;
   }
+  return order;
+}
+
+/** Sorts `order[start..end)` by id: insertion sort in place for the usual short run, else a real sort. */
+function sortRun(order: Uint32Array, start: number, end: number, ids: readonly RowId[]): void {
+  if (end - start > 16) {
+    const run = order.subarray(start, end);
+    run.set(Array.from(run).sort((i, j) => compareIds(ids[i]!, ids[j]!)));
+    return;
+  }
+  for (let p = start + 1; p < end; p++) {
+    const row = order[p]!;
+    let q = p - 1;
+    for (; q >= start && compareIds(ids[order[q]!]!, ids[row]!) > 0; q--) order[q + 1] = order[q]!;
+    order[q + 1] = row;
+  }
+}
+
+function sortTiesById(order: Uint32Array, keys: Float64Array, ids: readonly RowId[]): void {
   let runStart = 0;
-  for (let p = 1; p <= n; p++) {
-    if (p < n && keys[order[p]!] === keys[order[runStart]!]) continue;
-    if (p - runStart > 1) {
-      const run = order.subarray(runStart, p);
-      run.set(Array.from(run).sort((i, j) => compareIds(ids[i]!, ids[j]!)));
-    }
+  for (let p = 1; p <= order.length; p++) {
+    if (p < order.length && keys[order[p]!] === keys[order[runStart]!]) continue;
+    if (p - runStart > 1) sortRun(order, runStart, p, ids);
     runStart = p;
   }
+}
+
+/**
+ * Row indices ordered by `keys` descending, equal keys by `compareIds`. Keys must not be NaN. Publishers
+ * often send rows already ranked, so one pass checks for that and leaves only ties to sort.
+ */
+export function orderByKeyDescending(keys: Float64Array, ids: readonly RowId[]): Uint32Array {
+  let order: Uint32Array;
+  if (isDescending(keys)) {
+    order = new Uint32Array(keys.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+  } else {
+    order = groupByKeyDescending(keys);
+  }
+  sortTiesById(order, keys, ids);
   return order;
 }

@@ -6,31 +6,39 @@ import type { RankSettings, Row, RowId } from "./types.js";
 
 /** A snapshot's rows in rank order; `index.get(id)` gives an id's 0-based position (rank − 1), or -1. */
 export interface Ranking {
-  ids: readonly RowId[];
-  rows: Row[];
-  index: IdIndex;
+  readonly ids: readonly RowId[];
+  readonly rows: readonly Row[];
+  readonly index: { get(id: RowId): number };
 }
 
-function validRows(rows: readonly Row[], idField: string): { ids: RowId[]; rows: Row[] } {
-  const ids: RowId[] = [];
+/**
+ * The ranking of each rows array last ranked, while that array lives. Ingest diffs each new snapshot
+ * against the one before, which it keeps parsed: that snapshot was the new side of the previous diff, so
+ * its ranking, a third to a half of a diff's cost, is found here. Snapshots are immutable, so identity
+ * is a sound key; the settings that shaped the ranking are part of it.
+ */
+const rankings = new WeakMap<readonly Row[], { idField: string; rankBy: string | null; ranking: Ranking }>();
+
+/** Indexes rows in the order given (through `order` when set), keeping the first row of each valid id. */
+function indexRows(rows: readonly Row[], idField: string, order?: Uint32Array): Ranking {
+  const index = new IdIndex(rows.length);
   const kept: Row[] = [];
-  for (const row of rows) {
+  for (let p = 0; p < rows.length; p++) {
+    const row = rows[order ? order[p]! : p]!;
     const id = row[idField];
-    if (!isRowId(id)) continue;
-    ids.push(id);
-    kept.push(row);
-  }
-  return { ids, rows: kept };
-}
-
-/** Keeps the first row of each id, in the order given. */
-function indexRanked(ids: readonly RowId[], rows: readonly Row[]): Ranking {
-  const index = new IdIndex(ids.length);
-  const kept: Row[] = [];
-  for (let p = 0; p < ids.length; p++) {
-    if (index.add(ids[p]!)) kept.push(rows[p]!);
+    if (isRowId(id) && index.add(id)) kept.push(row);
   }
   return { ids: index.ids, rows: kept, index };
+}
+
+/** Rank keys: a finite JSON number, else -Infinity (the shared bottom). `+ 0` folds -0 into 0. */
+function rankKeys(rows: readonly Row[], rankBy: string): Float64Array {
+  const keys = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![rankBy];
+    keys[i] = typeof v === "number" && Number.isFinite(v) ? v + 0 : Number.NEGATIVE_INFINITY;
+  }
+  return keys;
 }
 
 /**
@@ -40,22 +48,23 @@ function indexRanked(ids: readonly RowId[], rows: readonly Row[]): Ranking {
  * number is left out, and of rows sharing an id only the best-ranked one is kept.
  */
 export function rankRows(rows: readonly Row[], settings: Pick<RankSettings, "idField" | "rankBy">): Ranking {
-  const { rankBy } = settings;
-  const valid = validRows(rows, settings.idField);
-  if (rankBy === null) return indexRanked(valid.ids, valid.rows);
+  const { idField, rankBy } = settings;
+  const known = rankings.get(rows);
+  if (known && known.idField === idField && known.rankBy === rankBy) return known.ranking;
+  const ranking = rank(rows, idField, rankBy);
+  rankings.set(rows, { idField, rankBy, ranking });
+  return ranking;
+}
 
-  const keys = new Float64Array(valid.ids.length);
-  for (let i = 0; i < keys.length; i++) {
-    const v = valid.rows[i]![rankBy];
-    // `+ 0` folds -0 into 0: a typed-array sort would otherwise split them into two runs.
-    keys[i] = typeof v === "number" && Number.isFinite(v) ? v + 0 : Number.NEGATIVE_INFINITY;
+function rank(rows: readonly Row[], idField: string, rankBy: string | null): Ranking {
+  if (rankBy === null) return indexRows(rows, idField);
+  const valid: Row[] = [];
+  const ids: RowId[] = [];
+  for (const row of rows) {
+    const id = row[idField];
+    if (!isRowId(id)) continue;
+    valid.push(row);
+    ids.push(id);
   }
-  const order = orderByKeyDescending(keys, valid.ids);
-  const ids: RowId[] = new Array(order.length);
-  const ranked: Row[] = new Array(order.length);
-  for (let p = 0; p < order.length; p++) {
-    ids[p] = valid.ids[order[p]!]!;
-    ranked[p] = valid.rows[order[p]!]!;
-  }
-  return indexRanked(ids, ranked);
+  return indexRows(valid, idField, orderByKeyDescending(rankKeys(valid, rankBy), ids));
 }

@@ -25,30 +25,33 @@ function isObject(json: unknown): json is Record<string, unknown> {
   return typeof json === "object" && json !== null && !Array.isArray(json);
 }
 
-function isNumber(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value);
+interface NumberSpec {
+  ok: (n: number) => boolean;
+  want: string;
 }
 
-/** Checks one numeric member; reports at the member itself, as the contract's pointers require. */
-function checkNumber(walk: Walk, pointer: string, value: unknown, ok: (n: number) => boolean, want: string): number {
-  if (isNumber(value) && ok(value)) return value;
-  walk.issues.push({ pointer, detail: `must be ${want}` });
+const FRACTION: NumberSpec = { ok: (n) => n >= 0, want: "a finite number ≥ 0 (a fraction: 0.1 is 10 %)" };
+const COUNT: NumberSpec = { ok: (n) => Number.isInteger(n) && n >= 1, want: "an integer ≥ 1" };
+
+function rankSpec(topN: number): NumberSpec {
+  return { ok: (n) => Number.isInteger(n) && n >= 1 && n <= topN, want: `an integer from 1 to the dashboard's top_n (${topN})` };
+}
+
+/** Checks one numeric member and reports at the member itself, as the contract's pointers require. */
+function checkNumber(walk: Walk, pointer: string, value: unknown, spec: NumberSpec): number {
+  if (typeof value === "number" && Number.isFinite(value) && spec.ok(value)) return value;
+  walk.issues.push({ pointer, detail: `must be ${spec.want}` });
   return Number.NaN;
 }
 
-function member(walk: Walk, json: Record<string, unknown>, node: RuleNodeName, pointer: string, depth: number): Rule {
+function checkNode(walk: Walk, json: Record<string, unknown>, node: RuleNodeName, pointer: string, depth: number): Rule {
   const at = `${pointer}/${node}`;
   const value = json[node];
   switch (node) {
     case "top_n_reordering":
-      return {
-        top_n_reordering: checkNumber(
-          walk, at, value, (n) => Number.isInteger(n) && n >= 1 && n <= walk.topN,
-          `an integer from 1 to the dashboard's top_n (${walk.topN})`,
-        ),
-      };
+      return { top_n_reordering: checkNumber(walk, at, value, rankSpec(walk.topN)) };
     case "value_delta_pct": {
-      const p = checkNumber(walk, at, value, (n) => n >= 0, "a finite number ≥ 0 (a fraction: 0.1 is 10 %)");
+      const p = checkNumber(walk, at, value, FRACTION);
       const field = json.on_field;
       if (typeof field !== "string" || field.length === 0) {
         walk.issues.push({ pointer: `${pointer}/on_field`, detail: "must be a non-empty string naming a row field" });
@@ -56,23 +59,21 @@ function member(walk: Walk, json: Record<string, unknown>, node: RuleNodeName, p
       return { value_delta_pct: p, on_field: String(field) };
     }
     case "set_added_min":
-    case "set_removed_min": {
-      const k = checkNumber(walk, at, value, (n) => Number.isInteger(n) && n >= 1, "an integer ≥ 1");
-      return node === "set_added_min" ? { set_added_min: k } : { set_removed_min: k };
-    }
+      return { set_added_min: checkNumber(walk, at, value, COUNT) };
+    case "set_removed_min":
+      return { set_removed_min: checkNumber(walk, at, value, COUNT) };
     case "primary_metric_delta_pct":
-      return {
-        primary_metric_delta_pct: checkNumber(walk, at, value, (n) => n >= 0, "a finite number ≥ 0 (a fraction)"),
-      };
+      return { primary_metric_delta_pct: checkNumber(walk, at, value, FRACTION) };
     case "and":
     case "or": {
-      const items = value;
-      if (!Array.isArray(items) || items.length === 0) {
+      if (!Array.isArray(value) || value.length === 0) {
         walk.issues.push({ pointer: at, detail: "must be a non-empty array of rules" });
-        return node === "and" ? { and: [] } : { or: [] };
+        return { and: [] };
       }
       const children: Rule[] = [];
-      for (let k = 0; k < items.length && !walk.tooBig; k++) children.push(walkRule(walk, items[k], `${at}/${k}`, depth + 1));
+      for (let k = 0; k < value.length && !walk.tooBig; k++) {
+        children.push(walkRule(walk, value[k], `${at}/${k}`, depth + 1));
+      }
       return node === "and" ? { and: children } : { or: children };
     }
     case "not":
@@ -110,7 +111,7 @@ function walkRule(walk: Walk, json: unknown, pointer: string, depth: number): Ru
     if (key === node || (key === "on_field" && node === "value_delta_pct")) continue;
     walk.issues.push({ pointer: `${pointer}/${escapeToken(key)}`, detail: `is not a member of a ${node} rule` });
   }
-  return member(walk, json, node, pointer, depth);
+  return checkNode(walk, json, node, pointer, depth);
 }
 
 /**

@@ -105,6 +105,20 @@ describe("rankRows", () => {
     expect([ranking.index.get("1"), ranking.index.get(2), ranking.index.get("x")]).toEqual([-1, -1, -1]);
   });
 
+  it("sorts a long run of ties by id", () => {
+    const ids = Array.from({ length: 40 }, (_, k) => `id-${(k * 17) % 40}`);
+    const rows = [{ id: "top", score: 2 }, ...ids.map((id) => ({ id, score: 1 })), { id: 0, score: 1 }];
+    expect(rankRows(rows, byScore).ids).toEqual(["top", 0, ...[...ids].sort()]);
+  });
+
+  it("reuses the ranking of the same rows array under the same settings only", () => {
+    const rows = [{ id: "b", score: 1 }, { id: "a", score: 2 }];
+    const first = rankRows(rows, byScore);
+    expect(rankRows(rows, byScore)).toBe(first);
+    expect(rankRows(rows, byGivenOrder).ids).toEqual(["b", "a"]);
+    expect(rankRows([...rows], byScore)).not.toBe(first);
+  });
+
   it("does not change the rows it is given", () => {
     const rows = [{ id: "b", score: 1 }, { id: "a", score: 2 }];
     const copy = structuredClone(rows);
