@@ -3,7 +3,7 @@
 import type { Counter } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLOSE } from "../../src/protocol/frames.js";
-import { commitBigEvent, type Harness } from "./helpers/hub-harness.js";
+import { commitBigEvent, yieldToIo, type Harness } from "./helpers/hub-harness.js";
 import { hubTestContext } from "./helpers/hub-test-context.js";
 import type { TestClient } from "./helpers/ws-client.js";
 
@@ -25,6 +25,7 @@ async function floodUntilDropping(h: Harness, d: string, extra: number): Promise
   while (published < MAX_EVENTS && afterDrop < extra) {
     await h.hub.publish(await commitBigEvent(h.store, d, EVENT_BYTES));
     published++;
+    await yieldToIo();
     maxQueued = Math.max(maxQueued, h.hub.stats().queuedBytes);
     if (afterDrop >= 0) afterDrop++;
     else if ((await droppedCount(h)) > 0) afterDrop = 0;
@@ -87,7 +88,8 @@ describe("hub backpressure", () => {
   });
 
   it("keeps serving fast clients on the same channel while one is slow", async () => {
-    h = await t.start({ config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
+    // A budget of ten frames: the fast client keeps up even when the event loop is busy committing.
+    h = await t.start({ config: { wsOutboundBudgetBytes: 10 * EVENT_BYTES, wsSlowCloseMs: 60_000 } });
     const d = await newDashboard();
     c = await h.client("slow");
     const fast = await h.client("fast");

@@ -2,7 +2,7 @@
 // persona channels, and retention gaps.
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/protocol/event.js";
-import { commitEvents, commitSnapshot, createDashboard, createTestStore, startHarness, subscribePersona, type Harness } from "./helpers/hub-harness.js";
+import { commitEvents, commitSnapshot, createDashboard, createTestStore, startHarness, subscribePersona, yieldToIo, type Harness } from "./helpers/hub-harness.js";
 import { hubTestContext } from "./helpers/hub-test-context.js";
 import type { TestClient } from "./helpers/ws-client.js";
 
@@ -23,7 +23,10 @@ describe("hub resume and ordering", () => {
     // Publishing runs on while three clients resume at different points of it.
     let stop = false;
     const publisher = (async () => {
-      while (!stop) await h.hub.publish(await commitEvents(h.store, d, 1));
+      while (!stop) {
+        await h.hub.publish(await commitEvents(h.store, d, 1));
+        await yieldToIo();
+      }
     })();
     const clients: { c: TestClient; since: number }[] = [];
     for (const since of [3, 0, 10]) {
@@ -40,6 +43,30 @@ describe("hub resume and ordering", () => {
       expect(seqs(c)).toEqual(range(since + 1, head));
       expect(c.gaps()).toEqual([]);
     }
+  });
+
+  it("holds at most inboxLimit live entries during a long replay and reads the overflow back from the log", async () => {
+    h = await t.start({ config: { replayPageSize: 2 }, tuning: { inboxLimit: 2 } });
+    const d = await newDashboard();
+    await commitEvents(h.store, d, 30);
+    let stop = false;
+    let maxPending = 0;
+    const publisher = (async () => {
+      for (let i = 0; i < 40 && !stop; i++) {
+        await h.hub.publish(await commitEvents(h.store, d, 1));
+        maxPending = Math.max(maxPending, h.hub.stats().pendingEntries);
+        await yieldToIo();
+      }
+    })();
+    const c = await h.client("alice");
+    await c.subscribe(`dashboard:${d}`, { [d]: 0 });
+    await publisher;
+    stop = true;
+    const head = (await h.store.getDashboard(d))!.head_seq;
+    await c.waitUntil(() => c.events().at(-1)?.seq === head, 10_000);
+    expect(seqs(c)).toEqual(range(1, head));
+    // Two held entries plus the newest one per dashboard past the bound.
+    expect(maxPending).toBeLessThanOrEqual(3);
   });
 
   it("sends subscribed before any replayed event", async () => {

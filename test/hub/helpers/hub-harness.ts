@@ -190,3 +190,9 @@ export async function commitEvents(store: Store, dashboardId: string, count: num
   for (let i = 0; i < count; i++) all.push(...(await commitBigEvent(store, dashboardId, 8)));
   return all;
 }
+
+/**
+ * An in-process PGlite can resolve query after query through microtasks alone, starving timers and socket
+ * I/O; a loop that commits without pause calls this between rounds (a yield, not a sleep).
+ */
+export const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
