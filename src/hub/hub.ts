@@ -91,7 +91,8 @@ export function createHub(deps: HubDeps): Hub {
   const perPersona = new Map<string, number>();
   let closing = false;
   let outagePoll: NodeJS.Timeout | undefined;
-  let sawDown = false;
+  // The first "up" of a broker still connecting at start is a connect, not a reconnect.
+  let everUp = broker.state === "up";
 
   const catchUpAll = () => {
     for (const feed of index.feeds()) feed.requestCatchUp();
@@ -100,13 +101,13 @@ export function createHub(deps: HubDeps): Hub {
   function onBrokerState(state: BrokerState) {
     if (closing) return;
     if (state === "down") {
-      sawDown = true;
       outagePoll ??= setInterval(catchUpAll, tuning.outagePollMs ?? 2000);
       return;
     }
     clearInterval(outagePoll);
     outagePoll = undefined;
-    if (sawDown) metrics.brokerReconnects.inc();
+    if (everUp) metrics.brokerReconnects.inc();
+    everUp = true;
     void fanOut.republish();
     catchUpAll();
   }
