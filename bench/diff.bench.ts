@@ -110,6 +110,8 @@ interface CaseResult {
   mode: Mode;
   iterations: number;
   diff_ms: { median: number; p95: number };
+  /** Process CPU time of the same runs: steadier than wall time on a shared machine. */
+  diff_cpu_ms: { median: number };
   diff_and_rules_ms: { median: number; p95: number };
   rows_per_s: number;
   counts: ReturnType<typeof computeDiff>["counts"];
@@ -127,24 +129,18 @@ function runCase(size: number, rankBy: string | null, given: Given, mode: Mode, 
     if (mode === "warm") rankRows(old.rows, settings);
     collectGarbage();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const full = computeDiff(old, next, settings);
     capDiff(full);
+    const cpu = process.cpuUsage(cpu0);
     const t1 = performance.now();
     for (const rule of rules) evaluateRule(rule, full);
-    return { diff: t1 - t0, total: performance.now() - t0, full };
+    return { diff: t1 - t0, cpu: (cpu.user + cpu.system) / 1000, total: performance.now() - t0, counts: full.counts };
   };
   for (let k = 0; k < 5; k++) once();
-  const diffs: number[] = [];
-  const totals: number[] = [];
-  let counts = once().full.counts;
-  for (let k = 0; k < iterations; k++) {
-    const r = once();
-    diffs.push(r.diff);
-    totals.push(r.total);
-    counts = r.full.counts;
-  }
-  diffs.sort((x, y) => x - y);
-  totals.sort((x, y) => x - y);
+  const runs = Array.from({ length: iterations }, once);
+  const ascending = (pick: (run: ReturnType<typeof once>) => number) => runs.map(pick).sort((x, y) => x - y);
+  const [diffs, cpus, totals] = [ascending((r) => r.diff), ascending((r) => r.cpu), ascending((r) => r.total)];
   const round = (x: number) => Math.round(x * 100) / 100;
   const median = quantile(diffs, 0.5);
   return {
@@ -154,9 +150,10 @@ function runCase(size: number, rankBy: string | null, given: Given, mode: Mode, 
     mode,
     iterations,
     diff_ms: { median: round(median), p95: round(quantile(diffs, 0.95)) },
+    diff_cpu_ms: { median: round(quantile(cpus, 0.5)) },
     diff_and_rules_ms: { median: round(quantile(totals, 0.5)), p95: round(quantile(totals, 0.95)) },
     rows_per_s: Math.round((size * 1000) / median),
-    counts,
+    counts: runs[0]!.counts,
   };
 }
 
@@ -168,7 +165,7 @@ const cases = [10_000, 100_000].flatMap((size) => {
     runCase(size, "score", "shuffled", mode, iterations),
   ]);
 });
-console.log("rows     rank_by  given    mode  diff median  diff p95  +100 rules median  +100 rules p95  rows/s");
+console.log("rows     rank_by  given    mode  diff median  diff p95  diff cpu  +100 rules median  +100 rules p95  rows/s");
 for (const c of cases) {
   console.log(
     [
@@ -178,6 +175,7 @@ for (const c of cases) {
       c.mode.padEnd(5),
       `${c.diff_ms.median} ms`.padStart(11),
       `${c.diff_ms.p95} ms`.padStart(9),
+      `${c.diff_cpu_ms.median} ms`.padStart(9),
       `${c.diff_and_rules_ms.median} ms`.padStart(18),
       `${c.diff_and_rules_ms.p95} ms`.padStart(15),
       c.rows_per_s.toLocaleString("en").padStart(12),

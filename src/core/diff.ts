@@ -67,9 +67,10 @@ export function computeDiff(a: SnapshotData, b: SnapshotData, settings: RankSett
 
 /**
  * The wire shape: exactly the six contract members (a FullDiff's extras must not leak into stored or sent
- * JSON), each list cut to `max` in contract order, `counts` keeping the full lengths.
+ * JSON), each list cut to `cap` in contract order, `counts` keeping the full lengths.
  */
-export function capDiff(full: FullDiff, max: number = DIFF_LIST_CAP): Diff {
+export function capDiff(full: FullDiff, cap: number = DIFF_LIST_CAP): Diff {
+  const max = cap > 0 ? cap : 0;
   return {
     top_n_changes: full.top_n_changes.slice(0, max),
     row_value_deltas: selectFirst(full.row_value_deltas, max, compareValueDeltas),

@@ -1,5 +1,5 @@
 // Ranking one snapshot: the order every other part of the diff is read in.
-import { IdIndex } from "./id-index.js";
+import { IdIndex, hashId } from "./id-index.js";
 import { orderByKeyDescending } from "./rank-order.js";
 import { isRowId } from "./row-id.js";
 import type { RankSettings, Row, RowId } from "./types.js";
@@ -19,14 +19,30 @@ export interface Ranking {
  */
 const rankings = new WeakMap<readonly Row[], { idField: string; rankBy: string | null; ranking: Ranking }>();
 
-/** Indexes rows in the order given (through `order` when set), keeping the first row of each valid id. */
-function indexRows(rows: readonly Row[], idField: string, order?: Uint32Array): Ranking {
+/** Indexes rows in the order given, keeping the first row of each valid id. */
+function indexRows(rows: readonly Row[], idField: string): Ranking {
   const index = new IdIndex(rows.length);
   const kept: Row[] = [];
   for (let p = 0; p < rows.length; p++) {
-    const row = rows[order ? order[p]! : p]!;
+    const row = rows[p]!;
     const id = row[idField];
-    if (isRowId(id) && index.add(id)) kept.push(row);
+    if (isRowId(id) && index.add(id, hashId(id))) kept.push(row);
+  }
+  return { ids: index.ids, rows: kept, index };
+}
+
+/**
+ * Indexes valid rows in rank order. `order` jumps around memory when rows were not sent ranked, so ids are
+ * hashed beforehand in the order given, and the ranked pass reads neither rows nor ids' characters.
+ */
+function indexRanked(rows: readonly Row[], ids: readonly RowId[], order: Uint32Array): Ranking {
+  const hashes = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) hashes[i] = hashId(ids[i]!);
+  const index = new IdIndex(ids.length);
+  const kept: Row[] = [];
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p]!;
+    if (index.add(ids[i]!, hashes[i]!)) kept.push(rows[i]!);
   }
   return { ids: index.ids, rows: kept, index };
 }
@@ -66,5 +82,5 @@ function rank(rows: readonly Row[], idField: string, rankBy: string | null): Ran
     valid.push(row);
     ids.push(id);
   }
-  return indexRows(valid, idField, orderByKeyDescending(rankKeys(valid, rankBy), ids));
+  return indexRanked(valid, ids, orderByKeyDescending(rankKeys(valid, rankBy), ids));
 }
