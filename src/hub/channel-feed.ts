@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import type { LogEntry } from "../protocol/event.js";
 import type { Channel } from "../protocol/frames.js";
+import { classify, type Verdict } from "./feed-order.js";
 import type { LogReader } from "./log-reader.js";
 import { encodeEventFrame } from "./wire.js";
 import type { Writer } from "./writer.js";
@@ -44,8 +45,6 @@ interface ReadPlan {
   /** Give up after maxCatchUpPages with a recoverable gap; false for a resume, which the writer bounds. */
   bounded: boolean;
 }
-
-type Verdict = "duplicate" | "next" | "hole" | "unplaced";
 
 export class ChannelFeed {
   private readonly last = new Map<string, number>();
@@ -174,17 +173,7 @@ export class ChannelFeed {
   }
 
   private classify(entry: LogEntry): Verdict {
-    const seq = entry.event.seq;
-    const prev = entry.prev_seq ?? 0;
-    const last = this.last.get(entry.event.dashboard_id);
-    if (last === undefined) {
-      // Dashboard channels always hold a position; persona channels meet new dashboards live.
-      if (this.persona === undefined || prev === 0) return "next";
-      return "unplaced";
-    }
-    if (seq <= last) return "duplicate";
-    if (this.persona === undefined) return seq === last + 1 ? "next" : "hole";
-    return prev <= last ? "next" : "hole";
+    return classify(entry, this.last.get(entry.event.dashboard_id), this.persona !== undefined);
   }
 
   private async placeFirstSight(entry: LogEntry) {
