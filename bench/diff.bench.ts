@@ -71,7 +71,17 @@ function makePair(size: number, seed: number): { a: SnapshotData; b: SnapshotDat
   return { a: { rows: through(rows), primaryMetric: null }, b: { rows: through(next), primaryMetric: null } };
 }
 
-/** The same rows in an order unrelated to rank, as a publisher that leaves ranking to `rank_by` sends them. */
+function rowsThrough(rows: Row[], primaryMetric: number | null): SnapshotData {
+  return { rows: JSON.parse(JSON.stringify(rows)) as Row[], primaryMetric };
+}
+
+/** Rows in the order they were inserted, as a publisher reading its table without ORDER BY sends them. */
+function inInsertionOrder(snapshot: SnapshotData): SnapshotData {
+  const serial = (row: Row) => Number(String(row.id).slice("item-".length));
+  return rowsThrough([...snapshot.rows].sort((x, y) => serial(x) - serial(y)), snapshot.primaryMetric);
+}
+
+/** Rows in an order unrelated to rank and to the other snapshot's order: the worst case for memory. */
 function shuffled(snapshot: SnapshotData, seed: number): SnapshotData {
   const random = prng(seed);
   const rows = [...snapshot.rows];
@@ -79,7 +89,7 @@ function shuffled(snapshot: SnapshotData, seed: number): SnapshotData {
     const j = Math.floor(random() * (k + 1));
     [rows[k], rows[j]] = [rows[j]!, rows[k]!];
   }
-  return { rows: JSON.parse(JSON.stringify(rows)) as Row[], primaryMetric: snapshot.primaryMetric };
+  return rowsThrough(rows, snapshot.primaryMetric);
 }
 
 /** 100 rules of every kind and some nesting, as many subscriptions of one dashboard would hold. */
@@ -103,7 +113,8 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-type Given = "ranked" | "shuffled";
+/** ranked: rows sent in rank order; stable: in insertion order, the same on both sides; shuffled: neither. */
+type Given = "ranked" | "stable" | "shuffled";
 /**
  * cold: both sides ranked from scratch. warm: the old side was ranked before, as in ingest, where it was the
  * new side of the previous diff and stays parsed in the snapshot cache (rankRows remembers it).
@@ -126,7 +137,12 @@ interface CaseResult {
 
 function runCase(size: number, rankBy: string | null, given: Given, mode: Mode, iterations: number): CaseResult {
   const pair = makePair(size, size);
-  const [a, b] = given === "ranked" ? [pair.a, pair.b] : [shuffled(pair.a, 1), shuffled(pair.b, 2)];
+  const [a, b] =
+    given === "ranked"
+      ? [pair.a, pair.b]
+      : given === "stable"
+        ? [inInsertionOrder(pair.a), inInsertionOrder(pair.b)]
+        : [shuffled(pair.a, 1), shuffled(pair.b, 2)];
   const settings: RankSettings = { idField: "id", rankBy, topN: 10, primaryMetricField: "revenue" };
   const rules = makeRules(settings.topN);
   const once = () => {
@@ -165,10 +181,11 @@ function runCase(size: number, rankBy: string | null, given: Given, mode: Mode, 
 }
 
 const cases = [10_000, 100_000].flatMap((size) => {
-  const iterations = size > 10_000 ? 30 : 60;
+  const iterations = size > 10_000 ? 25 : 50;
   return (["cold", "warm"] as const).flatMap((mode) => [
     runCase(size, null, "ranked", mode, iterations),
     runCase(size, "score", "ranked", mode, iterations),
+    runCase(size, "score", "stable", mode, iterations),
     runCase(size, "score", "shuffled", mode, iterations),
   ]);
 });

@@ -1,6 +1,6 @@
 // compute_diff(a, b): what changed between two consecutive snapshots, ranked with the current settings.
 import { primaryMetricDeltaPct, primaryMetricOf } from "./primary-metric.js";
-import { rankRows } from "./rank.js";
+import { rankRows, type Ranking } from "./rank.js";
 import { selectFirst } from "./select-first.js";
 import { computeTopNChanges } from "./top-n-changes.js";
 import type { Diff, FullDiff, RankSettings, RowId, RowValueDelta, SnapshotData } from "./types.js";
@@ -9,13 +9,48 @@ import { compareValueDeltas, pushValueDeltas } from "./value-deltas.js";
 /** The wire cap on each list of a stored or sent diff. */
 export const DIFF_LIST_CAP = 100;
 
+type Matched = Pick<FullDiff, "row_value_deltas" | "id_set_added" | "id_set_removed">;
+
+/**
+ * Pairs the rows of both sides by id, walking each in the order given (see `Ranking`). One lookup per old
+ * row yields the removed ids, the value deltas and, through `matched`, the added ids: id lookups, not
+ * arithmetic, are what a 100k-row diff spends its time on.
+ */
+function matchRows(before: Ranking, after: Ranking, idField: string): Matched {
+  const row_value_deltas: RowValueDelta[] = [];
+  const removed: number[] = [];
+  const matched = new Uint8Array(after.given.ids.length);
+  const [a, b] = [before.given, after.given];
+  let next = 0;
+  for (let g = 0; g < a.ids.length; g++) {
+    const id = a.ids[g]!;
+    // Consecutive snapshots mostly keep their order, so the row after the last match is tried first: a
+    // sequential read instead of a hash probe into a table far bigger than the cache.
+    const h = b.ids[next] === id ? next : after.index.get(id);
+    if (h === -1) {
+      removed.push(before.rankOf === null ? g : before.rankOf[g]!);
+      continue;
+    }
+    matched[h] = 1;
+    next = h + 1;
+    pushValueDeltas(row_value_deltas, id, a.rows[g]!, b.rows[h]!, idField);
+  }
+  // Both id lists are reported in rank order: removed ids in the old side's, added ids in the new side's.
+  const id_set_removed = Array.from(Uint32Array.from(removed).sort(), (p) => before.ids[p]!);
+  const id_set_added: RowId[] = [];
+  for (let p = 0; p < after.ids.length; p++) {
+    if (matched[after.givenOf === null ? p : after.givenOf[p]!] === 0) id_set_added.push(after.ids[p]!);
+  }
+  return { row_value_deltas, id_set_added, id_set_removed };
+}
+
 function normalTopN(topN: number): number {
   return Number.isFinite(topN) && topN > 0 ? Math.floor(topN) : 0;
 }
 
 /**
  * Uncapped: rules are judged on this, never on the capped copy. Every list is in contract order except
- * `row_value_deltas`, which is in scan order (the old snapshot's rank order, then the old row's key order):
+ * `row_value_deltas`, which is in scan order (the old snapshot's rows as given, each row's keys in order):
  * a snapshot where every row moves yields hundreds of thousands of deltas, rules only need a maximum per
  * field and the wire keeps 100, so `capDiff` selects those instead of this sorting the lot.
  */
@@ -24,26 +59,7 @@ export function computeDiff(a: SnapshotData, b: SnapshotData, settings: RankSett
   const before = rankRows(a.rows, settings);
   const after = rankRows(b.rows, settings);
 
-  // One lookup per old row yields the removed ids, the value deltas and (via `matched`) the added ids:
-  // id lookups, not arithmetic, are what a 100k-row diff spends its time on.
-  const row_value_deltas: RowValueDelta[] = [];
-  const id_set_removed: RowId[] = [];
-  const matched = new Uint8Array(after.ids.length);
-  let next = 0;
-  for (let i = 0; i < before.ids.length; i++) {
-    const id = before.ids[i]!;
-    // Consecutive snapshots mostly keep their order, so the row after the last match is tried first: a
-    // sequential read instead of a hash probe into a table far bigger than the cache.
-    const j = after.ids[next] === id ? next : after.index.get(id);
-    if (j === -1) {
-      id_set_removed.push(id);
-      continue;
-    }
-    matched[j] = 1;
-    next = j + 1;
-    pushValueDeltas(row_value_deltas, id, before.rows[i]!, after.rows[j]!, settings.idField);
-  }
-  const id_set_added = after.ids.filter((_, j) => matched[j] === 0);
+  const { row_value_deltas, id_set_added, id_set_removed } = matchRows(before, after, settings.idField);
   const top_n_changes = computeTopNChanges(before, after, topN);
 
   const from = primaryMetricOf(a, settings);

@@ -16,7 +16,7 @@ function mix(h: number): number {
 }
 
 /** Strings by FNV-1a over UTF-16 units; numbers by their bits (0 and -0 alike, as `===` has them). */
-export function hashId(id: RowId): number {
+function hashId(id: RowId): number {
   if (typeof id === "string") {
     let h = 0x811c9dc5;
     for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
@@ -48,11 +48,9 @@ export class IdIndex {
     this.#mask = size - 1;
   }
 
-  /**
-   * Adds `id`, whose `hashId` is `h`, at the next position; false (and no change) when it is already present.
-   * The caller hashes, so one walking ids out of memory order can hash them beforehand, in order.
-   */
-  add(id: RowId, h: number): boolean {
+  /** Adds `id` at the next position; false (and no change) when it is already present. */
+  add(id: RowId): boolean {
+    const h = hashId(id);
     let s = h & this.#mask;
     for (let probe = 0; probe < MAX_PROBES; probe++, s = (s + 1) & this.#mask) {
       const at = this.#table[2 * s]!;

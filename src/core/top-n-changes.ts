@@ -1,5 +1,5 @@
 // Rank moves of the ids that matter: those within top N on either side.
-import type { Ranking } from "./rank.js";
+import { rankOfId, type Ranking } from "./rank.js";
 import type { TopNChange } from "./types.js";
 
 function compareRanks(x: number | null, y: number | null): number {
@@ -25,13 +25,13 @@ export function computeTopNChanges(a: Ranking, b: Ranking, topN: number): TopNCh
   const bTop = Math.min(topN, b.ids.length);
   for (let i = 0; i < aTop; i++) {
     const id = a.ids[i]!;
-    const j = b.index.get(id);
+    const j = rankOfId(b, id);
     if (j === i) continue;
     changes.push({ id, from_rank: i + 1, to_rank: j === -1 ? null : j + 1 });
   }
   for (let j = 0; j < bTop; j++) {
     const id = b.ids[j]!;
-    const i = a.index.get(id);
+    const i = rankOfId(a, id);
     // Ids that were within top N in `a` were handled above, moved or not.
     if (i !== -1 && i < topN) continue;
     changes.push({ id, from_rank: i === -1 ? null : i + 1, to_rank: j + 1 });

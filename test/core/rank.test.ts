@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rankRows } from "../../src/core/rank.js";
+import { rankOfId, rankRows } from "../../src/core/rank.js";
 import type { Row, RowId } from "../../src/core/types.js";
 
 const byGivenOrder = { idField: "id", rankBy: null };
@@ -78,10 +78,10 @@ const cases: RankCase[] = [
     ids: ["a", "b"],
   },
   {
-    name: "keeps the best-ranked of rows sharing an id under rank_by",
+    name: "keeps the first given of rows sharing an id under rank_by too",
     rows: [{ id: "a", score: 1 }, { id: "b", score: 2 }, { id: "a", score: 3 }],
     settings: byScore,
-    ids: ["a", "b"],
+    ids: ["b", "a"],
   },
 ];
 
@@ -89,7 +89,7 @@ describe("rankRows", () => {
   it.each(cases)("$name", ({ rows, settings, ids }) => {
     const ranking = rankRows(rows, settings ?? byGivenOrder);
     expect(ranking.ids).toEqual(ids);
-    ids.forEach((id, position) => expect(ranking.index.get(id)).toBe(position));
+    ids.forEach((id, position) => expect(rankOfId(ranking, id)).toBe(position));
     expect(ranking.rows.map((row) => row[settings?.idField ?? "id"])).toEqual(ids);
   });
 
@@ -97,12 +97,19 @@ describe("rankRows", () => {
     const given = rankRows([{ id: "a", n: 1 }, { id: "a", n: 2 }], byGivenOrder);
     const ranked = rankRows([{ id: "a", score: 1 }, { id: "a", score: 3 }], byScore);
     expect(given.rows).toEqual([{ id: "a", n: 1 }]);
-    expect(ranked.rows).toEqual([{ id: "a", score: 3 }]);
+    expect(ranked.rows).toEqual([{ id: "a", score: 1 }]);
   });
 
   it("answers -1 for an id it does not hold, whatever its lookalike", () => {
     const ranking = rankRows([{ id: 1 }, { id: "2" }], byGivenOrder);
-    expect([ranking.index.get("1"), ranking.index.get(2), ranking.index.get("x")]).toEqual([-1, -1, -1]);
+    expect([rankOfId(ranking, "1"), rankOfId(ranking, 2), rankOfId(ranking, "x")]).toEqual([-1, -1, -1]);
+  });
+
+  it("keeps rows in the order given alongside the ranking", () => {
+    const ranking = rankRows([{ id: "c", score: 1 }, { id: "a", score: 3 }, { id: "b", score: 2 }], byScore);
+    expect(ranking.given.ids).toEqual(["c", "a", "b"]);
+    expect(Array.from(ranking.rankOf ?? [])).toEqual([2, 0, 1]);
+    expect(Array.from(ranking.givenOf ?? [])).toEqual([1, 2, 0]);
   });
 
   it("sorts a long run of ties by id", () => {
