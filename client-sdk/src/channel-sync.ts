@@ -18,15 +18,24 @@ export interface ChannelSyncOptions {
   retryDelayMs(attempt: number): number;
   /** Drop the connection and resubscribe from `since`: the hub's own replay is the fallback. */
   resync(reason: string): void;
+  now: () => number;
 }
+
+/**
+ * A persona channel reads a dashboard's alerts from this long before the subscription began when it first
+ * meets that dashboard: the hub's own first-sight window, which also absorbs clock skew between the two.
+ */
+const FIRST_SIGHT_MARGIN_MS = 5000;
 
 export class ChannelSync {
   readonly #options: ChannelSyncOptions;
   readonly #lanes = new Map<string, Lane>();
   readonly #abort = new AbortController();
+  readonly #firstSightFrom: string | undefined;
 
   constructor(options: ChannelSyncOptions) {
     this.#options = options;
+    this.#firstSightFrom = options.parsed.kind === "persona" ? new Date(options.now() - FIRST_SIGHT_MARGIN_MS).toISOString() : undefined;
   }
 
   /**
@@ -82,10 +91,11 @@ export class ChannelSync {
       channel,
       dashboardId,
       persona,
+      firstSightFrom: this.#firstSightFrom,
       maxHeld,
       replayAttempts,
       retryDelayMs,
-      replay: (afterSeq, untilSeq, signal) => replay.pages({ dashboardId, afterSeq, untilSeq, persona, signal }),
+      replay: (afterSeq, untilSeq, signal, from) => replay.pages({ dashboardId, afterSeq, untilSeq, persona, signal, from }),
       deliver: (item) => delivery.enqueue(item),
       overflow: () =>
         delivery.report(

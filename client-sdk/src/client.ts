@@ -91,6 +91,7 @@ export class Client {
       replayAttempts,
       retryDelayMs: (attempt) => fullJitter(attempt, this.#options.backoff, this.#options.random),
       resync: (reason) => this.#connection?.disconnect(reason),
+      now: this.#options.now,
     });
     const entry: ChannelEntry = { channel, delivery, sync, ready: sync.prepare(positions, options.since), sentOn: undefined };
     this.#channels.set(channel, entry);

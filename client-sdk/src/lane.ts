@@ -14,11 +14,16 @@ export interface LaneDeps {
   dashboardId: string;
   /** Set on persona channels: holes are found with `prev_seq` (their seqs are not contiguous). */
   persona: string | undefined;
+  /**
+   * Persona channels: when the first alert met on this dashboard names a predecessor (`prev_seq` > 0),
+   * the alerts committed since this ISO time (the subscription's start) are read from the log first.
+   */
+  firstSightFrom: string | undefined;
   /** Inputs held while the app or a replay is behind; past it, events are let go and re-read from the log. */
   maxHeld: number;
   replayAttempts: number;
   retryDelayMs(attempt: number): number;
-  replay(afterSeq: number, untilSeq: number | undefined, signal: AbortSignal): AsyncIterable<HubEvent[]>;
+  replay(afterSeq: number, untilSeq: number | undefined, signal: AbortSignal, from?: string): AsyncIterable<HubEvent[]>;
   /** Resolves once the item is queued for the app; waits while the app is behind. */
   deliver(item: DeliveryItem): Promise<void>;
   /** The first event let go in an overflow episode. */
@@ -90,8 +95,13 @@ export class Lane {
     if (input.kind === "gap") return this.#onGap(input.frame);
     const { event, prevSeq } = input;
     if (this.#delivered(event.seq)) return;
-    const missingUpTo = this.#missingUpTo(event.seq, prevSeq);
-    if (missingUpTo !== undefined) await this.#fill(missingUpTo, "hole", "retention");
+    const from = this.#deps.firstSightFrom;
+    if (this.last === undefined && from !== undefined && prevSeq !== undefined && prevSeq > 0 && prevSeq < event.seq) {
+      await this.#firstSight(prevSeq, from);
+    } else {
+      const missingUpTo = this.#missingUpTo(event.seq, prevSeq);
+      if (missingUpTo !== undefined) await this.#fill(missingUpTo, "hole", "retention");
+    }
     if (this.#delivered(event.seq)) return;
     await this.#queue(event);
   }
@@ -127,10 +137,21 @@ export class Lane {
     if ((this.last ?? 0) < until) this.last = until;
   }
 
-  async #readLog(until: number | undefined, reason: GapReason): Promise<void> {
+  /**
+   * The first alert of a dashboard on a persona channel, with no position to compare its `prev_seq` to.
+   * A reconnect without a position leaves the hub to start from "now", so the alerts committed while the
+   * client was away would be lost: read the ones since the subscription began. Older ones are not this
+   * subscription's business, so not finding `until` is silence, not a gap.
+   */
+  async #firstSight(until: number, from: string): Promise<void> {
+    await this.#readLog(until, "retention", from);
+    if ((this.last ?? 0) < until) this.last = until;
+  }
+
+  async #readLog(until: number | undefined, reason: GapReason, from?: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        for await (const page of this.#deps.replay(this.last ?? 0, until, this.#abort.signal)) {
+        for await (const page of this.#deps.replay(this.last ?? 0, until, this.#abort.signal, from)) {
           for (const event of page) {
             if (until !== undefined && event.seq > until) break;
             await this.#fromLog(event, reason);

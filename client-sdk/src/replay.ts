@@ -14,6 +14,8 @@ export interface ReplayRange {
   untilSeq: number | undefined;
   /** Only `alert.matched` events of this persona's subscriptions (persona channels). */
   persona: string | undefined;
+  /** Only events whose `at` is at or after this ISO time. */
+  from?: string;
   signal: AbortSignal;
 }
 
@@ -45,6 +47,7 @@ export class ReplayClient {
     for (;;) {
       const query = new URLSearchParams({ after_seq: String(after), limit: String(this.#pageSize) });
       if (range.persona !== undefined) query.set("persona", range.persona);
+      if (range.from !== undefined) query.set("from", range.from);
       const page = parseReplayPage(await this.#get(`/api/dashboard/${encodeURIComponent(range.dashboardId)}/events?${query}`, range.signal));
       if (!page) throw new ReplayError("the events endpoint answered with an unexpected shape");
       yield page.events;

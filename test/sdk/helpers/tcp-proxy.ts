@@ -10,6 +10,9 @@ export interface TcpProxy {
   retarget(url: string): void;
   /** Connections accepted so far, and to which target each went. */
   readonly routed: string[];
+  /** Cuts every open connection and refuses new ones until heal(): the client's network is gone. */
+  partition(): void;
+  heal(): void;
   close(): Promise<void>;
 }
 
@@ -17,7 +20,12 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   let current = new URL(target);
   const routed: string[] = [];
   const open = new Set<net.Socket>();
+  let partitioned = false;
   const server = net.createServer((client) => {
+    if (partitioned) {
+      client.destroy();
+      return;
+    }
     const to = current;
     routed.push(to.origin);
     const upstream = net.connect(Number(to.port), to.hostname);
@@ -43,6 +51,13 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       current = new URL(url);
     },
     routed,
+    partition() {
+      partitioned = true;
+      for (const socket of open) socket.destroy();
+    },
+    heal() {
+      partitioned = false;
+    },
     async close() {
       for (const socket of open) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
