@@ -4,53 +4,34 @@
 // every seq once, in order.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type Client } from "../../client-sdk/src/index.js";
 import { record, Recorder, until } from "../../client-sdk/test/helpers.js";
-import { mintToken } from "../../src/http/token.js";
-import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
-import { createDashboard, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
-import { HubNode } from "./helpers/hub-node.js";
+import { readLog } from "./helpers/hub-api.js";
 import { publishSnapshots } from "./helpers/publisher.js";
+import { useRealHub } from "./helpers/real-hub-context.js";
 import { expectSameStream } from "./helpers/stream-check.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const SNAPSHOTS = 60;
 const KILL_AFTER = 20;
 
-let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
-let nodeA: HubNode;
-let nodeB: HubNode;
+const t = useRealHub({ nodes: 2, redis: true });
 let proxy: TcpProxy;
-let client: Client | undefined;
 
 beforeAll(async () => {
-  db = await createPostgresDatabase();
-  [nodeA, nodeB] = await Promise.all([
-    HubNode.start({ databaseUrl: db.url, redisUrl: REDIS_URL }),
-    HubNode.start({ databaseUrl: db.url, redisUrl: REDIS_URL }),
-  ]);
-  proxy = await startTcpProxy(nodeB.url);
+  proxy = await startTcpProxy(t.nodes[1]!.url);
 });
 
 afterAll(async () => {
-  client?.close();
   await proxy?.close();
-  await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-  await db?.drop();
 });
 
 describe("failover from one hub node to another", () => {
   it("resumes on node A after node B dies, with every seq exactly once, in order", async () => {
-    // Redis is shared by every test run on this machine and its topics are not per database: a unique id.
-    const id = `failover-${randomUUID().slice(0, 8)}`;
-    const persona = `alice-${id}`;
-    const admin = await mintToken(TEST_SECRET, { sub: "publisher-1", roles: ["admin"] });
-    await createDashboard(nodeA.url, admin, id);
-    await subscribeEverySnapshot(nodeA.url, admin, id, persona);
-
-    client = createClient({ url: proxy.url, getToken: () => mintToken(TEST_SECRET, { sub: persona }), backoff: { minMs: 50, maxMs: 500 } });
+    const [nodeA, nodeB] = [t.nodes[0]!, t.nodes[1]!];
+    // Persona topics on the shared Redis are not per database either: a persona unique to this run.
+    const persona = `alice-${randomUUID().slice(0, 8)}`;
+    const id = await t.dashboard("failover", { alertsFor: persona });
+    const client = t.client(persona, { url: proxy.url });
     const states = record(client, "state");
     const dashboard = new Recorder(client.subscribe(`dashboard:${id}`, { since: { [id]: 0 } }));
     const alerts = new Recorder(client.subscribe(`persona:${persona}`, { since: { [id]: 0 } }));
@@ -58,7 +39,7 @@ describe("failover from one hub node to another", () => {
     let failedOver: Promise<void> | undefined;
     const report = await publishSnapshots({
       targets: () => [nodeA.url, nodeB.url],
-      token: admin,
+      token: t.admin,
       dashboardId: id,
       count: SNAPSHOTS,
       async onAccepted(i) {
@@ -69,8 +50,8 @@ describe("failover from one hub node to another", () => {
     });
     await failedOver;
 
-    const log = await readLog(nodeA.url, admin, id);
-    const personaLog = await readLog(nodeA.url, admin, id, persona);
+    const log = await readLog(nodeA.url, t.admin, id);
+    const personaLog = await readLog(nodeA.url, t.admin, id, persona);
     await until(() => dashboard.events.at(-1)?.seq === log.at(-1)!.seq, "the dashboard subscription reaches the head", 30_000);
     await until(() => alerts.events.at(-1)?.seq === personaLog.at(-1)!.seq, "the persona subscription reaches the last alert", 30_000);
 

@@ -2,18 +2,13 @@
 // network before the first alert of a dashboard reaches it. Alerts committed while it is away, after its
 // `subscribed`, must still reach the app once it is back: "events reach the application once each ...
 // across reconnects". The SDK has no position on that dashboard to resubscribe with, and the hub, on a
-// subscription it has never seen, starts 5 s before it (firstSightSkewMs), so an outage longer than that
-// loses them without a word.
-import { randomUUID } from "node:crypto";
+// subscription it has never seen, starts 5 s before it (firstSightSkewMs): after an outage longer than
+// that, only the SDK can fill them in, from the log, since the time its subscription began (lane.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type Client } from "../../client-sdk/src/index.js";
 import { record, Recorder, until } from "../../client-sdk/test/helpers.js";
-import { mintToken } from "../../src/http/token.js";
-import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
-import { createDashboard, metric, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
-import { HubNode } from "./helpers/hub-node.js";
+import { metric, readLog } from "./helpers/hub-api.js";
 import { defaultSnapshot, publishSnapshots } from "./helpers/publisher.js";
+import { useRealHub } from "./helpers/real-hub-context.js";
 import { expectSameStream } from "./helpers/stream-check.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.js";
 import { waitFor } from "./helpers/wait-for.js";
@@ -21,35 +16,26 @@ import { waitFor } from "./helpers/wait-for.js";
 /** Longer than the hub's first-sight window (5 s), which would otherwise mask the loss. */
 const OUTAGE_MS = 6500;
 
-let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
-let node: HubNode;
+const t = useRealHub();
 let proxy: TcpProxy;
-let client: Client | undefined;
 
 beforeAll(async () => {
-  db = await createPostgresDatabase();
-  node = await HubNode.start({ databaseUrl: db.url });
-  proxy = await startTcpProxy(node.url);
+  proxy = await startTcpProxy(t.node.url);
 });
 
 afterAll(async () => {
-  client?.close();
   await proxy?.close();
-  await node?.stop();
-  await db?.drop();
 });
 
 describe("a persona subscription without since", () => {
   it("delivers the alerts committed while its client was cut off, before it had seen any", async () => {
-    const id = `persona-${randomUUID().slice(0, 8)}`;
-    const admin = await mintToken(TEST_SECRET, { sub: "publisher-1", roles: ["admin"] });
-    await createDashboard(node.url, admin, id);
-    await subscribeEverySnapshot(node.url, admin, id, "alice");
+    const { node, admin } = t;
+    const id = await t.dashboard("persona", { alertsFor: "alice" });
     const publish = (from: number, count: number) =>
       publishSnapshots({ targets: () => [node.url], token: admin, dashboardId: id, count, body: (i) => defaultSnapshot(from + i) });
     await publish(0, 1); // the baseline: no alert yet
 
-    client = createClient({ url: proxy.url, getToken: () => mintToken(TEST_SECRET, { sub: "alice" }), backoff: { minMs: 50, maxMs: 200 } });
+    const client = t.client("alice", { url: proxy.url, backoff: { minMs: 50, maxMs: 200 } });
     const states = record(client, "state");
     const alerts = new Recorder(client.subscribe("persona:alice"));
     await waitFor(async () => (await metric(node.url, "dashwatch_ws_subscriptions")) >= 1, "the hub has the subscription");

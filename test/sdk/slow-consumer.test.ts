@@ -4,16 +4,11 @@
 // grows) until the hub has dropped events, then lets it go. The hub must then send a recoverable
 // slow_consumer gap (checked on its /metrics), and the SDK must fill it from the log without the app
 // ever hearing of it.
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type Client } from "../../client-sdk/src/index.js";
+import { describe, expect, it } from "vitest";
 import { gate, Recorder, until } from "../../client-sdk/test/helpers.js";
-import { mintToken } from "../../src/http/token.js";
-import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
-import { createDashboard, metric, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
-import { HubNode } from "./helpers/hub-node.js";
+import { metric, readLog } from "./helpers/hub-api.js";
 import { publishSnapshots } from "./helpers/publisher.js";
+import { useRealHub } from "./helpers/real-hub-context.js";
 import { expectSameStream } from "./helpers/stream-check.js";
 import { tapSockets } from "./helpers/tapped-socket.js";
 import { waitFor } from "./helpers/wait-for.js";
@@ -22,27 +17,13 @@ const BUDGET = 16_384;
 /** Loopback kernel buffers take about 4 MB before the hub's own buffer grows; this is the upper bound. */
 const MAX_SNAPSHOTS = 150;
 
-let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
-let node: HubNode;
-const clients: Client[] = [];
-
-beforeAll(async () => {
-  db = await createPostgresDatabase();
-  node = await HubNode.start({
-    databaseUrl: db.url,
-    // A long heartbeat: a pong queued behind a stalled socket would otherwise close it (4408) instead of a gap.
-    env: { WS_OUTBOUND_BUDGET_BYTES: String(BUDGET), WS_SLOW_CLOSE_MS: "60000", WS_HEARTBEAT_MS: "120000" },
-  });
+const t = useRealHub({
+  // A long heartbeat: a pong queued behind a stalled socket would otherwise close it (4408) instead of a gap.
+  env: { WS_OUTBOUND_BUDGET_BYTES: String(BUDGET), WS_SLOW_CLOSE_MS: "60000", WS_HEARTBEAT_MS: "120000" },
 });
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await node?.stop();
-  await db?.drop();
-});
-
-const dropped = () => metric(node.url, "dashwatch_ws_events_dropped_total");
-const slowGaps = () => metric(node.url, "dashwatch_ws_gaps_sent_total", { reason: "slow_consumer" });
+const dropped = () => metric(t.node.url, "dashwatch_ws_events_dropped_total");
+const slowGaps = () => metric(t.node.url, "dashwatch_ws_gaps_sent_total", { reason: "slow_consumer" });
 
 /** Every snapshot replaces all 100 rows with new long ids: each diff lists 100 added and 100 removed, ~60 KB. */
 const bulkySnapshot = (i: number) => ({
@@ -58,14 +39,10 @@ const CASES = [
 
 describe("a slow consumer on a hub with a small outbound budget", () => {
   it.each(CASES)("gets a slow_consumer gap the SDK fills from the log, so the app sees no gap: $name", async ({ maxBufferedEvents, sdkErrors }) => {
-    const id = `slow-${randomUUID().slice(0, 8)}`;
-    const admin = await mintToken(TEST_SECRET, { sub: "publisher-1", roles: ["admin"] });
-    await createDashboard(node.url, admin, id);
-    await subscribeEverySnapshot(node.url, admin, id, "alice");
-
+    const { node, admin } = t;
+    const id = await t.dashboard("slow", { alertsFor: "alice" });
     const tap = tapSockets();
-    const client = createClient({ url: node.url, getToken: () => mintToken(TEST_SECRET, { sub: "alice" }), WebSocket: tap.Socket, maxBufferedEvents });
-    clients.push(client);
+    const client = t.client("alice", { WebSocket: tap.Socket, maxBufferedEvents });
     const subscription = client.subscribe(`dashboard:${id}`, { since: { [id]: 0 } });
     const consumer = new Recorder(subscription);
     const slowApp = gate();

@@ -2,16 +2,13 @@
 // "short-lived" token is made with `exp` already in the past: 60 s back it is refused at once; 22 s back
 // it is accepted now and refused 8 s later. The hub checks a token only at `auth`, so the mid-session case
 // forces a reconnect by crashing the hub and bringing it back once the first token is past the tolerance.
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type Client } from "../../client-sdk/src/index.js";
+import { describe, expect, it } from "vitest";
 import { Recorder, until } from "../../client-sdk/test/helpers.js";
 import { mintToken } from "../../src/http/token.js";
 import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
-import { createDashboard, readLog } from "./helpers/hub-api.js";
-import { HubNode } from "./helpers/hub-node.js";
+import { readLog } from "./helpers/hub-api.js";
 import { publishSnapshots } from "./helpers/publisher.js";
+import { useRealHub } from "./helpers/real-hub-context.js";
 import { expectSameStream } from "./helpers/stream-check.js";
 import { tapSockets, type SocketTap } from "./helpers/tapped-socket.js";
 import { waitFor } from "./helpers/wait-for.js";
@@ -19,22 +16,7 @@ import { waitFor } from "./helpers/wait-for.js";
 const UNAUTHORIZED = 4401;
 const TOLERANCE_S = 30;
 
-let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
-let node: HubNode;
-let admin: string;
-const clients: Client[] = [];
-
-beforeAll(async () => {
-  db = await createPostgresDatabase();
-  node = await HubNode.start({ databaseUrl: db.url });
-  admin = await mintToken(TEST_SECRET, { sub: "publisher-1", roles: ["admin"] });
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await node?.stop();
-  await db?.drop();
-});
+const t = useRealHub();
 
 const nowS = () => Math.floor(Date.now() / 1000);
 /** jose takes a number as the `exp` claim itself: a token that expired (or expires) at `exp`, in seconds. */
@@ -42,14 +24,13 @@ const tokenExpiringAt = (exp: number) => mintToken(TEST_SECRET, { sub: "alice", 
 const freshToken = () => mintToken(TEST_SECRET, { sub: "alice", expiresIn: "1h" });
 
 function consumerOf(id: string, tap: SocketTap, getToken: () => Promise<string>): Recorder {
-  const client = createClient({ url: node.url, getToken, WebSocket: tap.Socket, backoff: { minMs: 50, maxMs: 500 } });
-  clients.push(client);
+  const client = t.client("alice", { getToken, WebSocket: tap.Socket });
   // An explicit since: no head lookup over HTTP, so the first getToken() is the socket's.
   return new Recorder(client.subscribe(`dashboard:${id}`, { since: { [id]: 0 } }));
 }
 
 async function expectWholeLog(id: string, consumer: Recorder): Promise<void> {
-  const log = await readLog(node.url, admin, id);
+  const log = await readLog(t.node.url, t.admin, id);
   await until(() => consumer.events.at(-1)?.seq === log.at(-1)!.seq, `the consumer reaches seq ${log.at(-1)!.seq}`, 30_000);
   expectSameStream(consumer.events, log);
   expect(consumer.gaps).toEqual([]);
@@ -58,8 +39,7 @@ async function expectWholeLog(id: string, consumer: Recorder): Promise<void> {
 
 describe("token expiry", () => {
   it("asks getToken again when the hub refuses an expired token with 4401, then delivers everything", async () => {
-    const id = `expired-${randomUUID().slice(0, 8)}`;
-    await createDashboard(node.url, admin, id);
+    const id = await t.dashboard("expired");
     const issued: string[] = [];
     const tap = tapSockets();
     const consumer = consumerOf(id, tap, async () => {
@@ -67,15 +47,15 @@ describe("token expiry", () => {
       return issued.length === 1 ? tokenExpiringAt(nowS() - TOLERANCE_S - 30) : freshToken();
     });
 
-    await publishSnapshots({ targets: () => [node.url], token: admin, dashboardId: id, count: 10 });
+    await publishSnapshots({ targets: () => [t.node.url], token: t.admin, dashboardId: id, count: 10 });
     await expectWholeLog(id, consumer);
     expect(tap.closeCodes[0], "the first socket was refused").toBe(UNAUTHORIZED);
     expect(issued.slice(0, 2)).toEqual(["expired", "fresh"]);
   }, 60_000);
 
   it("resumes without loss when a reconnect finds the session's token expired meanwhile", async () => {
-    const id = `midsession-${randomUUID().slice(0, 8)}`;
-    await createDashboard(node.url, admin, id);
+    const { node, admin } = t;
+    const id = await t.dashboard("midsession");
     const tap = tapSockets();
     // Accepted for about 8 s more (exp is 22 s back, the tolerance 30 s).
     const firstExp = nowS() - (TOLERANCE_S - 8);
