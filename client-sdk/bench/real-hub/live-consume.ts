@@ -37,15 +37,21 @@ export async function measureLive(o: LiveOptions): Promise<LiveResult> {
   let last = 0;
   let outOfOrder = 0;
   let wake: (() => void) | undefined;
-  client.subscribe(`dashboard:${id}`).on("event", (event) => {
-    if (event.seq !== last + 1 && last !== 0) outOfOrder += 1;
+  // since 0, not the SDK's head lookup: that lookup races the warm-up POST below and may start after it.
+  client.subscribe(`dashboard:${id}`, { since: { [id]: 0 } }).on("event", (event) => {
+    if (event.seq !== last + 1) outOfOrder += 1;
     last = event.seq;
     arrivedAt.set(event.seq, performance.now());
     wake?.();
   });
   const reach = (seq: number) =>
-    new Promise<void>((resolve) => {
-      wake = () => last >= seq && resolve();
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the client stopped at seq ${last}, waiting for ${seq}`)), 60_000);
+      wake = () => {
+        if (last < seq) return;
+        clearTimeout(timer);
+        resolve();
+      };
       wake();
     });
 
@@ -57,6 +63,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveResult> {
       method: "POST",
       headers: { authorization: `Bearer ${o.admin}`, "content-type": "application/json" },
       body: JSON.stringify({ rows: rows(k), primary_metric: k + 1 }),
+      signal: AbortSignal.timeout(30_000),
     });
     const body = (await res.json()) as { seq_range: { from: number; to: number } };
     if (res.status !== 201) throw new Error(`POST answered ${res.status}`);

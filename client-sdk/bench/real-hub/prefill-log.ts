@@ -1,9 +1,9 @@
 // Fills a dashboard's log with `count` snapshot.created events straight into the `events` table, in
 // batches, and moves the dashboard's head: what 100 000 ingests would leave behind, in seconds rather
-// than hours (ingest runs at a few hundred small snapshots a second). Each event carries a small diff,
+// than hours (ingest runs at tens of small snapshots a second on the 2-core bench machine). Each event carries a small diff,
 // about the size a 20-row leaderboard's snapshot has, so that the replay moves realistic bytes.
-import { randomUUID } from "node:crypto";
 import postgres from "postgres";
+import type { HubEvent } from "../../src/index.js";
 
 const BATCH = 5000;
 
@@ -19,24 +19,44 @@ const sampleDiff = (i: number) => ({
   counts: { top_n_changes: 2, row_value_deltas: 1, id_set_added: 0, id_set_removed: 0 },
 });
 
-/** Appends seqs head+1 .. head+count; the dashboard must exist and have no concurrent writer. */
-export async function prefillLog(databaseUrl: string, dashboardId: string, count: number): Promise<number> {
+/** The bench's event `seq`, the same bytes whether it is written to the log or published live. */
+export function benchEvent(dashboardId: string, seq: number, at: string): HubEvent {
+  const snapshotId = `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`;
+  return { dashboard_id: dashboardId, seq, kind: "snapshot.created", at, actor: "bench", data: { snapshot_id: snapshotId, diff: sampleDiff(seq) } };
+}
+
+/**
+ * Appends seqs head+1 .. head+count; the dashboard must exist and have no concurrent writer. With
+ * `moveHead: false` the head stays put, for a bench that publishes the same events live afterwards.
+ */
+export async function prefillLog(databaseUrl: string, dashboardId: string, count: number, o: { moveHead?: boolean; at?: string } = {}): Promise<number> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const [row] = await sql<{ head_seq: string }[]>`select head_seq from dashboards where id = ${dashboardId}`;
     if (!row) throw new Error(`no dashboard ${dashboardId}`);
     const head = Number(row.head_seq);
-    const at = new Date();
-    for (let from = 1; from <= count; from += BATCH) {
+    const at = o.at ?? new Date().toISOString();
+    for (let from = head + 1; from <= head + count; from += BATCH) {
       const rows = [];
-      for (let seq = from; seq < Math.min(from + BATCH, count + 1); seq++) {
-        const data = { snapshot_id: randomUUID(), diff: sampleDiff(seq) };
-        rows.push({ dashboard_id: dashboardId, seq: head + seq, kind: "snapshot.created", at, actor: "bench", data: sql.json(data) });
+      for (let seq = from; seq < Math.min(from + BATCH, head + count + 1); seq++) {
+        const event = benchEvent(dashboardId, seq, at);
+        rows.push({ ...event, at: new Date(at), data: sql.json(event.data as postgres.JSONValue) });
       }
       await sql`insert into events ${sql(rows)}`;
     }
-    await sql`update dashboards set head_seq = ${head + count} where id = ${dashboardId}`;
+    if (o.moveHead !== false) await setHead(sql, dashboardId, head + count);
     return head + count;
+  } finally {
+    await sql.end();
+  }
+}
+
+const setHead = (sql: postgres.Sql, dashboardId: string, head: number) => sql`update dashboards set head_seq = ${head} where id = ${dashboardId}`;
+
+export async function moveHead(databaseUrl: string, dashboardId: string, head: number): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await setHead(sql, dashboardId, head);
   } finally {
     await sql.end();
   }
