@@ -6,7 +6,7 @@ import type { RankSettings, Row, SnapshotData } from "../core/types.js";
 import type { Tx } from "./database.js";
 import { appendEvents, type EventDraft } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
-import { dashboards, deliveries, snapshots, subscriptions } from "./schema.js";
+import { dashboards, deliveries, idempotencyKeys, snapshots, subscriptions } from "./schema.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 import type { IngestInput, IngestResult, Subscription } from "./store.js";
 
@@ -82,14 +82,18 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
     enqueueDeliveries(tx, matches.map((m) => m.subscription), alerts, input.dashboardId, now),
   ]);
   cache.set(snapshotId, next);
+  const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
+  if (input.idempotencyKey !== undefined) {
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: 201, response })
+      .where(and(eq(idempotencyKeys.dashboardId, input.dashboardId), eq(idempotencyKeys.key, input.idempotencyKey)));
+  }
 
   return {
     ok: true,
     value: {
-      snapshot_id: snapshotId,
-      seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq },
-      diff,
-      alerts,
+      ...response,
       entries,
     },
   };

@@ -69,6 +69,8 @@ export interface IngestInput {
   actor: string;
   /** Hash of the snapshot content; an unchanged snapshot is still stored but notifies nobody. */
   contentHash: string;
+  /** Completed in the ingest transaction, so a committed snapshot always answers its key's retries. */
+  idempotencyKey?: string;
 }
 
 export interface IngestOutcome {

@@ -3,7 +3,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 
 export interface HubProcess {
   url: string;
@@ -14,7 +13,8 @@ export interface HubProcess {
 }
 
 export async function spawnHub(env: Record<string, string>, timeoutMs = 20_000): Promise<HubProcess> {
-  const child = spawn(TSX, ["src/main.ts"], {
+  // node --import tsx, not the tsx wrapper: SIGKILL must reach the hub itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

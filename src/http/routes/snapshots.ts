@@ -48,17 +48,18 @@ export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
           takenAt: body.taken_at,
           actor: principal.sub,
           contentHash: sha256(JSON.stringify([body.rows, body.primary_metric])),
+          idempotencyKey: key,
         });
         if (!result.ok) {
           if (result.error === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
           throw validationProblem([{ pointer: "/taken_at", detail: `is earlier than the previous snapshot's (${result.previous})` }]);
         }
         const { entries, ...response } = result.value;
-        if (key !== undefined) await store.completeIdempotencyKey(dashboard.id, key, 201, response);
         publish(entries);
         return c.json(response, 201);
       } catch (error) {
-        if (key !== undefined) await store.releaseIdempotencyKey(dashboard.id, key);
+        // Only reached when nothing committed: the key was completed inside the ingest transaction.
+        if (key !== undefined) await store.releaseIdempotencyKey(dashboard.id, key).catch(() => {});
         throw error;
       }
     })
