@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every benchmark; each writes JSON to bench/results/. Needs the local PostgreSQL (TEST_DATABASE_URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsx bench/diff.bench.ts
+npx tsx bench/ingest.bench.ts
+npx tsx bench/fanout/run.ts
+(cd client-sdk && npx tsx bench/sdk-consume.bench.ts)
