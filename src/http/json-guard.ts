@@ -4,7 +4,7 @@ import type { FieldError } from "./problem.js";
 
 export const MAX_JSON_DEPTH = 32;
 
-const escapeToken = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+export const escapeToken = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 const badString = (s: string) => s.includes("\u0000") || !s.isWellFormed();
 

@@ -2,6 +2,7 @@
 // and the pointers must name the exact row.
 import { z } from "zod";
 import type { Row } from "../core/types.js";
+import { escapeToken } from "./json-guard.js";
 import type { FieldError } from "./problem.js";
 import { HttpProblem, validationProblem } from "./problem.js";
 
@@ -14,7 +15,6 @@ export interface SnapshotBody {
 const MAX_ERRORS = 50;
 const isoDateTime = z.iso.datetime({ offset: true });
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const escapeToken = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 export function parseSnapshotBody(value: unknown, idField: string, maxRows: number): SnapshotBody {
   if (!isObject(value)) throw validationProblem([{ pointer: "", detail: "body must be a JSON object" }]);

@@ -1,7 +1,7 @@
 // Takes snapshots of dashboards whose metadata.snapshot_policy is "hourly" or a cron pattern, from their
 // source_url. Several nodes may run it: each due instant is claimed once through the idempotency keys.
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
+import { sha256, snapshotContentHash } from "../http/content-hash.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { Store } from "../store/store.js";
 import { nextDue } from "./due-times.js";
@@ -35,7 +35,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
 
   async function snapshot(dashboardId: string, idField: string, sourceUrl: string, slot: Date): Promise<boolean> {
     const key = `scheduler:${slot.toISOString()}`;
-    const claim = await o.store.claimIdempotencyKey(dashboardId, key, createHash("sha256").update(key).digest("base64url"));
+    const claim = await o.store.claimIdempotencyKey(dashboardId, key, sha256(key));
     if (claim.state !== "claimed") return false;
     const source = await fetchSource(sourceUrl, idField, o.source);
     if (!source.ok) {
@@ -49,7 +49,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       primaryMetric: source.body.primary_metric,
       takenAt: null,
       actor: SCHEDULER_ACTOR,
-      contentHash: createHash("sha256").update(JSON.stringify([source.body.rows, source.body.primary_metric])).digest("base64url"),
+      contentHash: snapshotContentHash(source.body.rows, source.body.primary_metric),
     });
     if (!result.ok) {
       await o.store.releaseIdempotencyKey(dashboardId, key);

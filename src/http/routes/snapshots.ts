@@ -1,14 +1,13 @@
-import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
+import { sha256, snapshotContentHash } from "../content-hash.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { snapshotsQuerySchema } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
 import { parseQuery } from "../validate.js";
 import { loadDashboard, requirePublisher } from "./dashboards.js";
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 const MAX_IDEMPOTENCY_KEY = 255;
 
 export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
@@ -47,7 +46,7 @@ export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
           primaryMetric: body.primary_metric,
           takenAt: body.taken_at,
           actor: principal.sub,
-          contentHash: sha256(JSON.stringify([body.rows, body.primary_metric])),
+          contentHash: snapshotContentHash(body.rows, body.primary_metric),
           idempotencyKey: key,
         });
         if (!result.ok) {

@@ -1,5 +1,6 @@
 // A hub on a real HTTP server (127.0.0.1:0) over a real store, with helpers to commit events the way the
 // ingest path does: commit in the store, then hand the entries to hub.publish().
+import { DEFAULT_SETTINGS } from "../../../src/http/routes/dashboards.js";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -119,15 +120,7 @@ export async function clientOn(h: Harness, node: HubNode, sub: string, roles: st
 }
 
 export async function createDashboard(store: Store, id: string): Promise<void> {
-  const created = await store.createDashboard(id, {
-    name: null,
-    id_field: "id",
-    rank_by: null,
-    top_n: 10,
-    primary_metric_field: null,
-    metadata: {},
-    source_url: null,
-  });
+  const created = await store.createDashboard(id, DEFAULT_SETTINGS);
   if (created === "conflict") throw new Error(`dashboard ${id} exists`);
 }
 
