@@ -11,7 +11,7 @@ import type { TargetKind } from "./targets.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "1000,5000").split(",").map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const TARGETS: TargetKind[] = ["raw-ws", "socketio", "dashwatch"];
+const TARGETS = (process.env.BENCH_TARGETS ?? "raw-ws,socketio,dashwatch").split(",") as TargetKind[];
 const SECRET = "fanout-bench-secret-fanout-bench-secret";
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -113,7 +113,7 @@ console.log("\nratios, Dashwatch / baseline (medians)");
 for (const clients of CLIENTS) {
   const get = (t: TargetKind) => summary.find((s) => s.target === t && s.clients === clients)!;
   const dw = get("dashwatch");
-  for (const base of ["raw-ws", "socketio"] as const) {
+  for (const base of (["raw-ws", "socketio"] as const).filter((t) => TARGETS.includes(t))) {
     const b = get(base);
     const ratio = (f: (s: typeof dw) => number[]) => fmt(median(f(dw)) / median(f(b)));
     console.log(`N=${clients} vs ${base.padEnd(8)}: CPU/delivery ${ratio((s) => s.cpu_us_per_delivery)}x, deliveries/s ${ratio((s) => s.deliveries_per_s)}x, p99 @20k ${ratio((s) => s.p99_ms_at_20k)}x, RSS/conn ${ratio((s) => s.rss_kb_per_connection)}x`);

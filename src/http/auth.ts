@@ -1,4 +1,5 @@
 // JWT verification with jose: HS256 with a shared secret, or asymmetric keys from a JWKS URL.
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 
 export interface Principal {
@@ -15,14 +16,17 @@ export interface AuthOptions {
   audience: string | null;
 }
 
+/** Verified tokens remembered; past this the oldest is forgotten (a few MB at most). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 const ASYMMETRIC = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 /** Checked when built: a verifier with no key source would refuse everyone and nobody would know why. */
 export function createTokenVerifier(options: AuthOptions): VerifyToken {
   if (!options.secret && !options.jwksUrl) throw new Error("JWT_SECRET or JWT_JWKS_URL must be set");
-  const key: Uint8Array | JWTVerifyGetKey = options.jwksUrl
-    ? createRemoteJWKSet(new URL(options.jwksUrl))
-    : new TextEncoder().encode(options.secret!);
+  // A KeyObject made once: handed raw bytes, jose imports the key again on every verify, which was
+  // most of the cost of authenticating a request.
+  const key: KeyObject | JWTVerifyGetKey = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : createSecretKey(Buffer.from(options.secret!, "utf8"));
   const verifyOptions = {
     algorithms: options.jwksUrl ? ASYMMETRIC : ["HS256"],
     requiredClaims: ["exp", "sub"],
@@ -30,12 +34,23 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
+    // A publisher sends the same token with every request; a signature checks out the same each time,
+    // so it is checked once and the answer kept until the token's own expiry (tolerance included).
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.until) return known.principal;
+      verified.delete(token);
+    }
     try {
-      const { payload } = await jwtVerify(token, key as Uint8Array, verifyOptions);
+      const { payload } = await jwtVerify(token, key as KeyObject, verifyOptions);
       if (typeof payload.sub !== "string" || payload.sub.length === 0) return null;
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-      return { sub: payload.sub, roles };
+      const principal = { sub: payload.sub, roles };
+      if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+      verified.set(token, { principal, until: (payload.exp! + verifyOptions.clockTolerance) * 1000 });
+      return principal;
     } catch {
       return null;
     }

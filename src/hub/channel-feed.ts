@@ -27,14 +27,12 @@ export interface FeedOptions {
    */
   firstSightFrom: Date;
   logger: Logger;
-  onLiveWrite?: (publishedAt: number) => void;
   retryMs?: number;
 }
 
 interface Work {
   entry: LogEntry;
   frame: Buffer | null;
-  publishedAt: number | null;
 }
 
 interface ReadPlan {
@@ -88,16 +86,18 @@ export class ChannelFeed {
     this.schedule();
   }
 
-  offer(entry: LogEntry, frame: Buffer, publishedAt: number): void {
-    if (this.isClosed) return;
+  /** True when the frame went to the socket at once: the live path, which the caller times. */
+  offer(entry: LogEntry, frame: Buffer): boolean {
+    if (this.isClosed) return false;
     if (!this.busy && this.inbox.length === 0 && this.overflow.size === 0 && !this.catchUpWanted) {
       const verdict = this.classify(entry);
-      if (verdict === "duplicate") return;
-      if (verdict === "next") return this.deliverLive({ entry, frame, publishedAt });
+      if (verdict === "duplicate") return false;
+      if (verdict === "next") return this.deliverLive(entry, frame);
     }
-    if (this.inbox.length < this.o.inboxLimit) this.inbox.push({ entry, frame, publishedAt });
+    if (this.inbox.length < this.o.inboxLimit) this.inbox.push({ entry, frame });
     else this.keepNewest(entry);
     this.schedule();
+    return false;
   }
 
   /** After a broker outage: read every dashboard this feed has a position on up to its head. */
@@ -142,7 +142,7 @@ export class ChannelFeed {
       const to = this.persona === undefined ? entry.event.seq - 1 : (entry.prev_seq ?? 0);
       await this.readForward(d, { to, exact: true, bounded: true });
     }
-    if (this.classify(entry) !== "duplicate") this.deliverLive(work);
+    if (this.classify(entry) !== "duplicate") this.deliverLive(entry, work.frame);
   }
 
   private async catchUp() {
@@ -238,12 +238,15 @@ export class ChannelFeed {
     return seq;
   }
 
-  private deliverLive(work: Work) {
-    const { entry, publishedAt } = work;
-    const frame = work.frame ?? encodeEventFrame(this.o.channel, entry, this.persona !== undefined);
-    const written = this.o.writer.event(this.o.channel, entry.event.dashboard_id, entry.event.seq, frame);
+  private deliverLive(entry: LogEntry, frame: Buffer | null): boolean {
+    const written = this.o.writer.event(
+      this.o.channel,
+      entry.event.dashboard_id,
+      entry.event.seq,
+      frame ?? encodeEventFrame(this.o.channel, entry, this.persona !== undefined),
+    );
     this.last.set(entry.event.dashboard_id, entry.event.seq);
-    if (written && publishedAt !== null) this.o.onLiveWrite?.(publishedAt);
+    return written;
   }
 
   private keepNewest(entry: LogEntry) {
@@ -255,7 +258,7 @@ export class ChannelFeed {
   private takeOverflow(): Work | undefined {
     for (const [d, entry] of this.overflow) {
       this.overflow.delete(d);
-      return { entry, frame: null, publishedAt: null };
+      return { entry, frame: null };
     }
     return undefined;
   }

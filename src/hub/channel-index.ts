@@ -33,7 +33,10 @@ interface Entry {
   feeds: Set<ChannelFeed>;
 }
 
-export function createChannelIndex(broker: Broker, logger: Logger): ChannelIndex {
+/** Called once per event and channel whose frame went straight to at least one socket. */
+export type OnLiveWrite = (publishedAt: number) => void;
+
+export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: OnLiveWrite = () => {}): ChannelIndex {
   const byTopic = new Map<string, Entry>();
   // Subscribe and unsubscribe of one topic run in order, so a quick leave-then-join ends subscribed.
   const chains = new Map<string, Promise<void>>();
@@ -55,7 +58,9 @@ export function createChannelIndex(broker: Broker, logger: Logger): ChannelIndex
     if (!entry) return;
     for (const logEntry of entries) {
       const frame = encodeEventFrame(entry.name, logEntry, entry.withPrevSeq);
-      for (const feed of entry.feeds) feed.offer(logEntry, frame, publishedAt);
+      let written = false;
+      for (const feed of entry.feeds) written = feed.offer(logEntry, frame) || written;
+      if (written) onLiveWrite(publishedAt);
     }
   }
 

@@ -76,7 +76,7 @@ export function createHub(deps: HubDeps): Hub {
   const logger = deps.logger ?? pino({ level: "silent" });
   const metrics = createHubMetrics(deps.metrics ?? new Registry());
   const reader = createLogReader(store);
-  const index = createChannelIndex(broker, logger);
+  const index = createChannelIndex(broker, logger, (t) => metrics.publishToSend.observe(Math.max(0, Date.now() - t) / 1000));
   const fanOut = createFanOut({
     broker,
     store,
@@ -163,7 +163,7 @@ export function createHub(deps: HubDeps): Hub {
           ws.close(1001, "shutting down");
           return;
         }
-        sessions.add(new Session(ws, context));
+        sessions.add(new Session(ws, socket, context));
         metrics.connections.inc();
       });
     },

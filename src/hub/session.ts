@@ -1,6 +1,7 @@
 // One WebSocket connection: auth first, then the client's ops, one at a time in arrival order, and the
 // connection's feeds. Everything a session holds is released in one place, dispose().
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protocol/frames.js";
@@ -45,24 +46,26 @@ export class Session {
   private disposed = false;
   private readonly writer: Writer;
   private readonly authTimer: NodeJS.Timeout;
-  private readonly log: Logger;
+  private childLog: Logger | undefined;
 
   constructor(
     private readonly ws: WebSocket,
+    /** The TCP socket ws upgraded: event frames are written to it directly (writer.ts says why). */
+    stream: Duplex,
     private readonly ctx: SessionContext,
   ) {
     const { config, metrics } = ctx;
-    this.log = ctx.logger.child({ session: this.id });
     this.writer = createWriter({
       socket: ws,
+      stream,
       budgetBytes: config.wsOutboundBudgetBytes,
       slowCloseMs: config.wsSlowCloseMs,
       onSlow: () => {
         metrics.slowConsumerCloses.inc();
         this.close(CLOSE.slowConsumer, "slow consumer");
       },
-      onEventWritten: () => metrics.delivered.inc(),
-      onEventDropped: () => metrics.dropped.inc(),
+      onEventWritten: () => void metrics.tally.delivered++,
+      onEventDropped: () => void metrics.tally.dropped++,
       onGap: (reason) => metrics.gaps.inc({ reason }),
     });
     ws.on("message", (data, isBinary) => this.receive(data, isBinary));
@@ -74,6 +77,11 @@ export class Session {
     this.authTimer = setTimeout(() => {
       if (!this.principal) this.close(CLOSE.unauthorized, "auth timeout");
     }, config.authTimeoutMs);
+  }
+
+  // Made on first use: a pino child per idle connection is kilobytes that most sessions never log with.
+  private get log(): Logger {
+    return (this.childLog ??= this.ctx.logger.child({ session: this.id }));
   }
 
   get subscriptionCount(): number {
@@ -200,7 +208,6 @@ export class Session {
       maxCatchUpPages: this.ctx.feed.maxCatchUpPages,
       firstSightFrom: new Date(Date.now() - this.ctx.feed.firstSightSkewMs),
       logger,
-      onLiveWrite: (t) => metrics.publishToSend.observe(Math.max(0, Date.now() - t) / 1000),
     });
     this.feeds.set(name, feed);
     metrics.subscriptions.inc();

@@ -1,6 +1,9 @@
-// One connection's outbound side. Backpressure is measured with ws's bufferedAmount, so the hub holds no
-// queue of its own: past the budget, event frames are not written but remembered as a dropped range per
-// (channel, dashboard), and once the socket has drained to half the budget the client gets one
+// One connection's outbound side. Frames arrive already framed for the wire (wire.ts) and are written
+// straight to the upgraded TCP socket; ws still owns the handshake, reading, pings and the close. That
+// is safe because ws writes synchronously whenever compression is off and no Blob is sent (both hold
+// here), so the order of bytes on the socket is the order of calls. Backpressure is measured with the
+// socket's writableLength, so the hub holds no queue of its own: past the budget, event frames are not
+// written but remembered as a dropped range per (channel, dashboard), and once the socket has drained to half the budget the client gets one
 // `gap {reason: "slow_consumer", recoverable: true}` per range to replay from the log. Memory per
 // connection stays under about twice the budget whatever the client does.
 import type { GapReason, ServerFrame } from "../protocol/frames.js";
@@ -8,14 +11,20 @@ import { encodeFrame } from "./wire.js";
 
 const OPEN = 1;
 
+/** The ws connection: only its state is read here. */
 export interface WriterSocket {
-  readonly bufferedAmount: number;
   readonly readyState: number;
-  send(data: Buffer, options: { binary: boolean }, cb: (error?: Error) => void): void;
+}
+
+/** The TCP socket the connection was upgraded from. */
+export interface WriterStream {
+  readonly writableLength: number;
+  write(frame: Buffer, cb?: (error?: Error | null) => void): boolean;
 }
 
 export interface WriterOptions {
   socket: WriterSocket;
+  stream: WriterStream;
   budgetBytes: number;
   slowCloseMs: number;
   /** Over budget for slowCloseMs, or replies piling up unread: the connection must go (4408). */
@@ -47,7 +56,7 @@ interface Dropped {
 }
 
 export function createWriter(o: WriterOptions): Writer {
-  const { socket, budgetBytes } = o;
+  const { socket, stream, budgetBytes } = o;
   const now = o.now ?? Date.now;
   const dropped = new Map<string, Dropped>();
   let congested = false;
@@ -56,26 +65,29 @@ export function createWriter(o: WriterOptions): Writer {
 
   const open = () => !disposed && socket.readyState === OPEN;
 
+  // The stream calls back once a frame has reached the kernel, so the last pending callback of a congested
+  // connection always comes, and finds the buffer drained. A write onto an empty buffer needs none:
+  // congestion starts only with bytes already waiting, and those writes carry the callback. Skipping
+  // it on the common path saves a closure call and a nextTick per frame.
   function write(frame: Buffer) {
-    socket.send(frame, { binary: false }, afterWrite);
+    if (stream.writableLength > 0) stream.write(frame, afterWrite);
+    else stream.write(frame);
   }
 
-  // ws calls back once a frame has reached the kernel, so the last pending callback of a congested
-  // connection always comes, and finds the buffer drained.
   function afterWrite() {
-    if (congested && open() && socket.bufferedAmount <= budgetBytes / 2) relieve();
+    if (congested && open() && stream.writableLength <= budgetBytes / 2) relieve();
   }
 
   function congest() {
     congested = true;
     const since = now();
-    // Write callbacks are the drain signal; this timer is the backstop (a ping, not ours, may have been
-    // the last write) and the clock for 4408.
+    // Write callbacks are the drain signal; this timer is the backstop (the last write may have gone
+    // out without a callback, or been a ping) and the clock for 4408. It runs only while congested.
     slowTimer = setInterval(() => {
       if (!congested || disposed) return;
-      if (socket.bufferedAmount <= budgetBytes / 2) relieve();
+      if (stream.writableLength <= budgetBytes / 2) relieve();
       else if (now() - since >= o.slowCloseMs) o.onSlow();
-    }, Math.max(10, Math.min(1000, Math.floor(o.slowCloseMs / 4))));
+    }, Math.max(10, Math.min(100, Math.floor(o.slowCloseMs / 4))));
   }
 
   function relieve() {
@@ -108,7 +120,7 @@ export function createWriter(o: WriterOptions): Writer {
     event(channel, dashboardId, seq, frame) {
       if (!open()) return false;
       // A frame larger than the whole budget still goes out alone on an idle socket.
-      if (!congested && socket.bufferedAmount > 0 && socket.bufferedAmount + frame.length > budgetBytes) congest();
+      if (!congested && stream.writableLength > 0 && stream.writableLength + frame.length > budgetBytes) congest();
       if (congested) {
         addDropped(channel, dashboardId, seq, seq);
         o.onEventDropped?.();
@@ -132,7 +144,7 @@ export function createWriter(o: WriterOptions): Writer {
     control(frame) {
       if (!open()) return;
       const bytes = encodeFrame(frame);
-      if (socket.bufferedAmount + bytes.length > 2 * budgetBytes) {
+      if (stream.writableLength + bytes.length > 2 * budgetBytes) {
         o.onSlow();
         return;
       }
@@ -142,7 +154,7 @@ export function createWriter(o: WriterOptions): Writer {
       return congested;
     },
     get bufferedBytes() {
-      return socket.bufferedAmount;
+      return stream.writableLength;
     },
     dispose() {
       disposed = true;

@@ -17,8 +17,9 @@ export interface EventDraft {
 const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
 
 /**
- * Appends drafts after `headSeq` and moves the dashboard's head. The caller must hold the dashboard row
- * lock (`select ... for update`), which is what keeps seq contiguous across connections and nodes.
+ * Appends drafts after `headSeq` and moves the dashboard's head, setting `alsoSet` on the dashboard row
+ * in the same update. The caller must hold the dashboard row lock (`select ... for update`), which is
+ * what keeps seq contiguous across connections and nodes.
  */
 export async function appendEvents(
   tx: Tx,
@@ -27,6 +28,7 @@ export async function appendEvents(
   drafts: EventDraft[],
   actor: string,
   at: Date,
+  alsoSet: Partial<typeof dashboards.$inferInsert> = {},
 ): Promise<LogEntry[]> {
   if (drafts.length === 0) return [];
   const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
@@ -43,7 +45,7 @@ export async function appendEvents(
   await tx.insert(events).values(rows.map((r) => (r.snapshotId ? { ...r, data: withoutDiff(r.data) } : r)));
   await tx
     .update(dashboards)
-    .set({ headSeq: headSeq + drafts.length })
+    .set({ ...alsoSet, headSeq: headSeq + drafts.length })
     .where(eq(dashboards.id, dashboardId));
   return rows.map((r) => toLogEntry(r, null));
 }

@@ -65,14 +65,13 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
       },
     });
   }
-  const entries = await appendEvents(tx, input.dashboardId, dashboard.headSeq, drafts, input.actor, now);
+  const entries = await appendEvents(tx, input.dashboardId, dashboard.headSeq, drafts, input.actor, now, {
+    latestSnapshotId: snapshotId,
+    latestTakenAt: takenAt,
+  });
   const alerts = matches.map((m, i) => ({ subscription_id: m.subscription.id, seq: entries[i + 1]!.event.seq }));
 
   await Promise.all([
-    tx
-      .update(dashboards)
-      .set({ latestSnapshotId: snapshotId, latestTakenAt: takenAt })
-      .where(eq(dashboards.id, input.dashboardId)),
     alerts.length > 0
       ? tx
           .update(subscriptions)

@@ -37,6 +37,16 @@ describe("auth", () => {
     expect((await get(justExpired)).status).toBe(200);
   });
 
+  it("remembers a verified token no longer than its expiry plus the tolerance", async () => {
+    const verify = createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null });
+    // Accepted now (29 s past exp, inside the 30 s tolerance) and refused about a second later.
+    const nearlyOut = await mintToken(TEST_SECRET, { sub: "a", expiresIn: Math.floor(Date.now() / 1000) - 29 });
+    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [] });
+    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [] });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await verify(nearlyOut)).toBeNull();
+  });
+
   it("checks issuer and audience when configured", async () => {
     const verify = createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: "dw", audience: "hub" });
     const good = await mintToken(TEST_SECRET, { sub: "a", issuer: "dw", audience: "hub" });
