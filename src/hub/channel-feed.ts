@@ -47,7 +47,8 @@ interface ReadPlan {
 export class ChannelFeed {
   private readonly last = new Map<string, number>();
   private inbox: Work[] = [];
-  private readonly overflow = new Map<string, LogEntry>();
+  /** Made only when the inbox overflows: most feeds never need it. */
+  private overflow: Map<string, LogEntry> | undefined;
   private catchUpWanted = false;
   private busy = true; // held until the subscription has placed its positions
   private stalled = false;
@@ -68,7 +69,7 @@ export class ChannelFeed {
   }
 
   get pending(): number {
-    return this.inbox.length + this.overflow.size;
+    return this.inbox.length + (this.overflow?.size ?? 0);
   }
 
   setPosition(dashboardId: string, seq: number): void {
@@ -89,7 +90,7 @@ export class ChannelFeed {
   /** True when the frame went to the socket at once: the live path, which the caller times. */
   offer(entry: LogEntry, frame: Buffer): boolean {
     if (this.isClosed) return false;
-    if (!this.busy && this.inbox.length === 0 && this.overflow.size === 0 && !this.catchUpWanted) {
+    if (!this.busy && this.inbox.length === 0 && !this.overflow?.size && !this.catchUpWanted) {
       const verdict = this.classify(entry);
       if (verdict === "duplicate") return false;
       if (verdict === "next") return this.deliverLive(entry, frame);
@@ -111,7 +112,7 @@ export class ChannelFeed {
     this.isClosed = true;
     clearTimeout(this.retryTimer);
     this.inbox = [];
-    this.overflow.clear();
+    this.overflow = undefined;
   }
 
   private schedule() {
@@ -251,13 +252,16 @@ export class ChannelFeed {
 
   private keepNewest(entry: LogEntry) {
     const d = entry.event.dashboard_id;
+    this.overflow ??= new Map();
     const kept = this.overflow.get(d);
     if (!kept || kept.event.seq < entry.event.seq) this.overflow.set(d, entry);
   }
 
   private takeOverflow(): Work | undefined {
-    for (const [d, entry] of this.overflow) {
-      this.overflow.delete(d);
+    const overflow = this.overflow;
+    if (!overflow) return undefined;
+    for (const [d, entry] of overflow) {
+      overflow.delete(d);
       return { entry, frame: null };
     }
     return undefined;

@@ -11,8 +11,10 @@ import { Registry } from "prom-client";
 import { WebSocketServer } from "ws";
 import type { Broker, BrokerState } from "../broker/broker.js";
 import type { LogEntry } from "../protocol/event.js";
+import type { GapReason } from "../protocol/frames.js";
 import type { Store } from "../store/store.js";
 import { createChannelIndex } from "./channel-index.js";
+import { createCoalescer } from "./coalesce.js";
 import { createFanOut } from "./fan-out.js";
 import { validateHubConfig, type HubConfig } from "./hub-config.js";
 import { createHubMetrics } from "./hub-metrics.js";
@@ -131,6 +133,14 @@ export function createHub(deps: HubDeps): Hub {
     verifyToken: deps.verifyToken,
     logger,
     metrics,
+    writer: {
+      budgetBytes: config.wsOutboundBudgetBytes,
+      slowCloseMs: config.wsSlowCloseMs,
+      coalescer: createCoalescer(),
+      onEventWritten: () => void metrics.tally.delivered++,
+      onEventDropped: () => void metrics.tally.dropped++,
+      onGap: (reason: GapReason) => metrics.gaps.inc({ reason }),
+    },
     feed: {
       inboxLimit: tuning.inboxLimit ?? 1000,
       maxCatchUpPages: tuning.maxCatchUpPages ?? 4,

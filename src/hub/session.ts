@@ -14,7 +14,7 @@ import type { HubConfig } from "./hub-config.js";
 import type { HubMetrics } from "./hub-metrics.js";
 import type { LogReader } from "./log-reader.js";
 import { openChannel } from "./recovery.js";
-import { createWriter, type Writer } from "./writer.js";
+import { Writer, type WriterSettings } from "./writer.js";
 
 export type VerifyToken = (token: string) => Promise<Principal | null>;
 
@@ -26,12 +26,16 @@ export interface SessionContext {
   verifyToken: VerifyToken;
   logger: Logger;
   metrics: HubMetrics;
+  /** One for the whole hub. */
+  writer: WriterSettings;
   feed: { inboxLimit: number; maxCatchUpPages: number; firstSightSkewMs: number };
   /** Counts the persona's connection on this node; false when it has too many already. */
   admit(persona: string): boolean;
   release(persona: string): void;
   onDisposed(session: Session): void;
 }
+
+const sessionOf = new WeakMap<WebSocket, Session>();
 
 /** Frames read ahead of the one being handled; past this the socket stops being read. */
 const INBOUND_LIMIT = 32;
@@ -45,7 +49,7 @@ export class Session {
   private alive = true;
   private disposed = false;
   private readonly writer: Writer;
-  private readonly authTimer: NodeJS.Timeout;
+  private authTimer: NodeJS.Timeout | undefined;
   private childLog: Logger | undefined;
 
   constructor(
@@ -54,29 +58,39 @@ export class Session {
     stream: Duplex,
     private readonly ctx: SessionContext,
   ) {
-    const { config, metrics } = ctx;
-    this.writer = createWriter({
-      socket: ws,
-      stream,
-      budgetBytes: config.wsOutboundBudgetBytes,
-      slowCloseMs: config.wsSlowCloseMs,
-      onSlow: () => {
-        metrics.slowConsumerCloses.inc();
-        this.close(CLOSE.slowConsumer, "slow consumer");
-      },
-      onEventWritten: () => void metrics.tally.delivered++,
-      onEventDropped: () => void metrics.tally.dropped++,
-      onGap: (reason) => metrics.gaps.inc({ reason }),
-    });
-    ws.on("message", (data, isBinary) => this.receive(data, isBinary));
-    ws.on("pong", () => {
-      this.alive = true;
-    });
-    ws.on("close", () => this.dispose());
-    ws.on("error", (error) => this.log.debug({ err: error }, "socket error"));
+    this.writer = new Writer(ws, stream, this, ctx.writer);
+    // Shared listeners that find their session, not closures per connection (see WriterSettings).
+    sessionOf.set(ws, this);
+    ws.on("message", Session.onMessage);
+    ws.on("pong", Session.onPong);
+    ws.on("close", Session.onClose);
+    ws.on("error", Session.onError);
     this.authTimer = setTimeout(() => {
       if (!this.principal) this.close(CLOSE.unauthorized, "auth timeout");
-    }, config.authTimeoutMs);
+    }, ctx.config.authTimeoutMs);
+  }
+
+  private static onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
+    sessionOf.get(this)?.receive(data, isBinary);
+  }
+
+  private static onPong(this: WebSocket) {
+    const session = sessionOf.get(this);
+    if (session) session.alive = true;
+  }
+
+  private static onClose(this: WebSocket) {
+    sessionOf.get(this)?.dispose();
+  }
+
+  private static onError(this: WebSocket, error: Error) {
+    sessionOf.get(this)?.log.debug({ err: error }, "socket error");
+  }
+
+  /** The writer's owner: over budget too long, or replies piling up unread. */
+  slowConsumer(): void {
+    this.ctx.metrics.slowConsumerCloses.inc();
+    this.close(CLOSE.slowConsumer, "slow consumer");
   }
 
   // Made on first use: a pino child per idle connection is kilobytes that most sessions never log with.
@@ -162,6 +176,7 @@ export class Session {
     if (!this.ctx.admit(principal.sub)) return this.close(CLOSE.tooManyConnections, "too many connections");
     this.principal = principal;
     clearTimeout(this.authTimer);
+    this.authTimer = undefined;
     this.writer.control({ type: "welcome", session: this.id, heartbeat_ms: this.ctx.config.heartbeatMs });
   }
 

@@ -1,12 +1,14 @@
 // One connection's outbound side. Frames arrive already framed for the wire (wire.ts) and are written
 // straight to the upgraded TCP socket; ws still owns the handshake, reading, pings and the close. That
 // is safe because ws writes synchronously whenever compression is off and no Blob is sent (both hold
-// here), so the order of bytes on the socket is the order of calls. Backpressure is measured with the
-// socket's writableLength, so the hub holds no queue of its own: past the budget, event frames are not
-// written but remembered as a dropped range per (channel, dashboard), and once the socket has drained to half the budget the client gets one
+// here), so the order of bytes on the socket is the order of calls. Writes are coalesced per loop turn
+// (coalesce.ts). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
+// the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
+// and once the socket has drained to half the budget the client gets one
 // `gap {reason: "slow_consumer", recoverable: true}` per range to replay from the log. Memory per
-// connection stays under about twice the budget whatever the client does.
+// connection stays under about twice the budget, plus one loop turn's frames, whatever the client does.
 import type { GapReason, ServerFrame } from "../protocol/frames.js";
+import type { Coalescer, Corkable } from "./coalesce.js";
 import { encodeFrame } from "./wire.js";
 
 const OPEN = 1;
@@ -17,35 +19,29 @@ export interface WriterSocket {
 }
 
 /** The TCP socket the connection was upgraded from. */
-export interface WriterStream {
+export interface WriterStream extends Corkable {
   readonly writableLength: number;
   write(frame: Buffer, cb?: (error?: Error | null) => void): boolean;
 }
 
-export interface WriterOptions {
-  socket: WriterSocket;
-  stream: WriterStream;
+/**
+ * What every connection of a hub shares, made once: an idle connection then holds no closures of its
+ * own, which is most of what a connection would otherwise cost in memory.
+ */
+export interface WriterSettings {
   budgetBytes: number;
   slowCloseMs: number;
-  /** Over budget for slowCloseMs, or replies piling up unread: the connection must go (4408). */
-  onSlow: () => void;
-  onEventWritten?: () => void;
-  onEventDropped?: () => void;
-  onGap?: (reason: GapReason) => void;
+  /** Gathers each socket's writes of one loop turn. */
+  coalescer: Coalescer;
+  onEventWritten(): void;
+  onEventDropped(): void;
+  onGap(reason: GapReason): void;
   now?: () => number;
 }
 
-export interface Writer {
-  /** Writes an event frame, or adds it to its range's gap when over budget. True when written. */
-  event(channel: string, dashboardId: string, seq: number, frame: Buffer): boolean;
-  /** A range the caller chose not to read while over budget: it joins the slow-consumer gap. */
-  skip(channel: string, dashboardId: string, fromSeq: number, toSeq: number): void;
-  gap(channel: string, dashboardId: string, fromSeq: number, toSeq: number, reason: GapReason, recoverable: boolean): void;
-  /** Replies (welcome, subscribed, pong, error) are never dropped; only their total is capped. */
-  control(frame: ServerFrame): void;
-  readonly congested: boolean;
-  readonly bufferedBytes: number;
-  dispose(): void;
+export interface WriterOwner {
+  /** Over budget for slowCloseMs, or replies piling up unread: the connection must go (4408). */
+  slowConsumer(): void;
 }
 
 interface Dropped {
@@ -55,111 +51,151 @@ interface Dropped {
   to: number;
 }
 
-export function createWriter(o: WriterOptions): Writer {
-  const { socket, stream, budgetBytes } = o;
-  const now = o.now ?? Date.now;
-  const dropped = new Map<string, Dropped>();
-  let congested = false;
-  let slowTimer: NodeJS.Timeout | undefined;
-  let disposed = false;
+export class Writer {
+  private dropped: Map<string, Dropped> | undefined;
+  private isCongested = false;
+  private slowTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  // Bytes written in the current loop turn sit corked in the stream until the coalescer flushes them;
+  // they are not a sign of a slow client. The backlog is what is still waiting from earlier turns.
+  private turn = -1;
+  private turnBytes = 0;
+  private drainCallback: (() => void) | undefined;
 
-  const open = () => !disposed && socket.readyState === OPEN;
+  constructor(
+    private readonly socket: WriterSocket,
+    private readonly stream: WriterStream,
+    private readonly owner: WriterOwner,
+    private readonly s: WriterSettings,
+  ) {}
 
-  // The stream calls back once a frame has reached the kernel, so the last pending callback of a congested
-  // connection always comes, and finds the buffer drained. A write onto an empty buffer needs none:
-  // congestion starts only with bytes already waiting, and those writes carry the callback. Skipping
-  // it on the common path saves a closure call and a nextTick per frame.
-  function write(frame: Buffer) {
-    if (stream.writableLength > 0) stream.write(frame, afterWrite);
-    else stream.write(frame);
+  get congested(): boolean {
+    return this.isCongested;
   }
 
-  function afterWrite() {
-    if (congested && open() && stream.writableLength <= budgetBytes / 2) relieve();
+  /** Bytes held for this connection, corked or refused by the kernel. */
+  get bufferedBytes(): number {
+    return this.stream.writableLength;
   }
 
-  function congest() {
-    congested = true;
+  /** Writes an event frame, or adds it to its range's gap when over budget. True when written. */
+  event(channel: string, dashboardId: string, seq: number, frame: Buffer): boolean {
+    if (!this.open()) return false;
+    // A frame larger than the whole budget still goes out alone on an idle socket.
+    const waiting = this.backlog();
+    if (!this.isCongested && waiting > 0 && waiting + this.thisTurn() + frame.length > this.s.budgetBytes) this.congest();
+    if (this.isCongested) {
+      this.addDropped(channel, dashboardId, seq, seq);
+      this.s.onEventDropped();
+      return false;
+    }
+    this.write(frame);
+    this.s.onEventWritten();
+    return true;
+  }
+
+  /** A range the caller chose not to read while over budget: it joins the slow-consumer gap. */
+  skip(channel: string, dashboardId: string, fromSeq: number, toSeq: number): void {
+    if (fromSeq > toSeq || !this.open()) return;
+    if (this.isCongested) this.addDropped(channel, dashboardId, fromSeq, toSeq);
+    else this.sendGap(channel, dashboardId, fromSeq, toSeq, "slow_consumer", true);
+  }
+
+  gap(channel: string, dashboardId: string, fromSeq: number, toSeq: number, reason: GapReason, recoverable: boolean): void {
+    if (fromSeq > toSeq || !this.open()) return;
+    // While congested a recoverable range merges into the slow-consumer gap, which keeps gaps in seq order.
+    if (this.isCongested && recoverable) this.addDropped(channel, dashboardId, fromSeq, toSeq);
+    else this.sendGap(channel, dashboardId, fromSeq, toSeq, reason, recoverable);
+  }
+
+  /** Replies (welcome, subscribed, pong, error) are never dropped; only their total is capped. */
+  control(frame: ServerFrame): void {
+    if (!this.open()) return;
+    const bytes = encodeFrame(frame);
+    if (this.backlog() + bytes.length > 2 * this.s.budgetBytes) {
+      this.owner.slowConsumer();
+      return;
+    }
+    this.write(bytes);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearInterval(this.slowTimer);
+    this.dropped = undefined;
+  }
+
+  private open(): boolean {
+    return !this.disposed && this.socket.readyState === OPEN;
+  }
+
+  private thisTurn(): number {
+    return this.turn === this.s.coalescer.turn ? this.turnBytes : 0;
+  }
+
+  private backlog(): number {
+    return this.stream.writableLength - this.thisTurn();
+  }
+
+  // The stream calls back once a frame has reached the kernel, so the last pending callback of a
+  // congested connection comes when the buffer has drained. Only writes onto a backlog carry one: a
+  // healthy connection never has a backlog past a loop turn, and the congestion timer is the backstop
+  // for a backlog that built up without callbacks.
+  private write(frame: Buffer): void {
+    const { coalescer, budgetBytes } = this.s;
+    coalescer.hold(this.stream);
+    if (this.turn !== coalescer.turn) {
+      this.turn = coalescer.turn;
+      this.turnBytes = 0;
+    }
+    this.turnBytes += frame.length;
+    if (this.backlog() > budgetBytes / 4) this.stream.write(frame, (this.drainCallback ??= () => this.drained()));
+    else this.stream.write(frame);
+  }
+
+  private drained(): void {
+    if (this.isCongested && this.open() && this.backlog() <= this.s.budgetBytes / 2) this.relieve();
+  }
+
+  private congest(): void {
+    this.isCongested = true;
+    const now = this.s.now ?? Date.now;
     const since = now();
     // Write callbacks are the drain signal; this timer is the backstop (the last write may have gone
     // out without a callback, or been a ping) and the clock for 4408. It runs only while congested.
-    slowTimer = setInterval(() => {
-      if (!congested || disposed) return;
-      if (stream.writableLength <= budgetBytes / 2) relieve();
-      else if (now() - since >= o.slowCloseMs) o.onSlow();
-    }, Math.max(10, Math.min(100, Math.floor(o.slowCloseMs / 4))));
+    this.slowTimer = setInterval(
+      () => {
+        if (!this.isCongested || this.disposed) return;
+        if (this.backlog() <= this.s.budgetBytes / 2) this.relieve();
+        else if (now() - since >= this.s.slowCloseMs) this.owner.slowConsumer();
+      },
+      Math.max(10, Math.min(100, Math.floor(this.s.slowCloseMs / 4))),
+    );
   }
 
-  function relieve() {
-    congested = false;
-    clearInterval(slowTimer);
+  private relieve(): void {
+    this.isCongested = false;
+    clearInterval(this.slowTimer);
     // The gaps go out before anything newer on their channels: the next event follows the range.
-    for (const d of dropped.values()) {
-      sendGap(d.channel, d.dashboardId, d.from, d.to, "slow_consumer", true);
-    }
-    dropped.clear();
+    const dropped = this.dropped;
+    this.dropped = undefined;
+    for (const d of dropped?.values() ?? []) this.sendGap(d.channel, d.dashboardId, d.from, d.to, "slow_consumer", true);
   }
 
-  function sendGap(channel: string, dashboardId: string, from: number, to: number, reason: GapReason, recoverable: boolean) {
-    o.onGap?.(reason);
-    write(encodeFrame({ type: "gap", channel, dashboard_id: dashboardId, from_seq: from, to_seq: to, reason, recoverable }));
+  private sendGap(channel: string, dashboardId: string, from: number, to: number, reason: GapReason, recoverable: boolean): void {
+    this.s.onGap(reason);
+    this.write(encodeFrame({ type: "gap", channel, dashboard_id: dashboardId, from_seq: from, to_seq: to, reason, recoverable }));
   }
 
-  function addDropped(channel: string, dashboardId: string, from: number, to: number) {
+  private addDropped(channel: string, dashboardId: string, from: number, to: number): void {
     const key = `${channel}\u0000${dashboardId}`;
-    const d = dropped.get(key);
+    this.dropped ??= new Map();
+    const d = this.dropped.get(key);
     if (d) {
       d.from = Math.min(d.from, from);
       d.to = Math.max(d.to, to);
     } else {
-      dropped.set(key, { channel, dashboardId, from, to });
+      this.dropped.set(key, { channel, dashboardId, from, to });
     }
   }
-
-  return {
-    event(channel, dashboardId, seq, frame) {
-      if (!open()) return false;
-      // A frame larger than the whole budget still goes out alone on an idle socket.
-      if (!congested && stream.writableLength > 0 && stream.writableLength + frame.length > budgetBytes) congest();
-      if (congested) {
-        addDropped(channel, dashboardId, seq, seq);
-        o.onEventDropped?.();
-        return false;
-      }
-      write(frame);
-      o.onEventWritten?.();
-      return true;
-    },
-    skip(channel, dashboardId, fromSeq, toSeq) {
-      if (fromSeq > toSeq || !open()) return;
-      if (congested) addDropped(channel, dashboardId, fromSeq, toSeq);
-      else sendGap(channel, dashboardId, fromSeq, toSeq, "slow_consumer", true);
-    },
-    gap(channel, dashboardId, fromSeq, toSeq, reason, recoverable) {
-      if (fromSeq > toSeq || !open()) return;
-      // While congested a recoverable range merges into the slow-consumer gap, which keeps gaps in seq order.
-      if (congested && recoverable) addDropped(channel, dashboardId, fromSeq, toSeq);
-      else sendGap(channel, dashboardId, fromSeq, toSeq, reason, recoverable);
-    },
-    control(frame) {
-      if (!open()) return;
-      const bytes = encodeFrame(frame);
-      if (stream.writableLength + bytes.length > 2 * budgetBytes) {
-        o.onSlow();
-        return;
-      }
-      write(bytes);
-    },
-    get congested() {
-      return congested;
-    },
-    get bufferedBytes() {
-      return stream.writableLength;
-    },
-    dispose() {
-      disposed = true;
-      clearInterval(slowTimer);
-      dropped.clear();
-    },
-  };
 }
