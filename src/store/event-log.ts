@@ -16,21 +16,43 @@ export interface EventDraft {
 
 const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
 
+/** Events numbered and ready to write: everything an append needs to read has been read. */
+export interface PlannedAppend {
+  dashboardId: string;
+  rows: (typeof events.$inferInsert)[];
+  entries: LogEntry[];
+  head: number;
+}
+
 /**
- * Appends drafts after `headSeq` and moves the dashboard's head, setting `alsoSet` on the dashboard row
- * in the same update. The caller must hold the dashboard row lock (`select ... for update`), which is
- * what keeps seq contiguous across connections and nodes.
+ * Appends drafts after `headSeq` and moves the dashboard's head. The caller must hold the dashboard row
+ * lock (`select ... for update`), which is what keeps seq contiguous across connections and nodes.
  */
-export async function appendEvents(
-  tx: Tx,
-  dashboardId: string,
-  headSeq: number,
-  drafts: EventDraft[],
-  actor: string,
-  at: Date,
-  alsoSet: Partial<typeof dashboards.$inferInsert> = {},
-): Promise<LogEntry[]> {
-  if (drafts.length === 0) return [];
+export async function appendEvents(tx: Tx, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<LogEntry[]> {
+  const plan = await planAppend(tx, dashboardId, headSeq, drafts, actor, at);
+  await Promise.all(writeAppend(tx, plan));
+  return plan.entries;
+}
+
+/**
+ * Starts the insert and the head move (with `alsoSet` on the same dashboard row) without waiting between
+ * them. Statements a transaction starts together run in the order started, in one round trip: a caller
+ * may start more alongside, after whatever the events reference.
+ */
+export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof dashboards.$inferInsert> = {}): Promise<unknown>[] {
+  if (plan.rows.length === 0) return [];
+  return [
+    tx.insert(events).values(plan.rows).then(() => {}),
+    tx
+      .update(dashboards)
+      .set({ ...alsoSet, headSeq: plan.head })
+      .where(eq(dashboards.id, plan.dashboardId))
+      .then(() => {}),
+  ];
+}
+
+/** Numbers the drafts after `headSeq`; reads only the persona chain (`prev_seq`) when there are persona events. */
+export async function planAppend(tx: Tx, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<PlannedAppend> {
   const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
   const rows = drafts.map((d, i) => {
     const persona = d.persona ?? null;
@@ -42,12 +64,12 @@ export async function appendEvents(
     }
     return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq, snapshotId: d.diffOf ?? null };
   });
-  await tx.insert(events).values(rows.map((r) => (r.snapshotId ? { ...r, data: withoutDiff(r.data) } : r)));
-  await tx
-    .update(dashboards)
-    .set({ ...alsoSet, headSeq: headSeq + drafts.length })
-    .where(eq(dashboards.id, dashboardId));
-  return rows.map((r) => toLogEntry(r, null));
+  return {
+    dashboardId,
+    rows: rows.map((r) => (r.snapshotId ? { ...r, data: withoutDiff(r.data) } : r)),
+    entries: rows.map((r) => toLogEntry(r, null)),
+    head: headSeq + drafts.length,
+  };
 }
 
 async function lastPersonaSeqs(tx: Tx, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {

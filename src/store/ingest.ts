@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { judge } from "../core/judge.js";
 import type { RankSettings, Row, SnapshotData } from "../core/types.js";
 import type { Tx } from "./database.js";
-import { appendEvents, type EventDraft } from "./event-log.js";
+import { planAppend, writeAppend, type EventDraft } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
 import { dashboards, deliveries, idempotencyKeys, snapshots, subscriptions } from "./schema.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
@@ -36,17 +36,6 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   const judged = previous ? judge(previous, next, settings, subs) : null;
   const diff = judged?.diff ?? null;
   const matches = judged?.matches ?? [];
-  await tx.insert(snapshots).values({
-    id: snapshotId,
-    dashboardId: input.dashboardId,
-    takenAt,
-    receivedAt: now,
-    primaryMetric: input.primaryMetric,
-    rowCount: input.rows.length,
-    rows: input.rows,
-    contentHash: input.contentHash,
-    diff,
-  });
 
   const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }];
   for (const { subscription: s, trace } of matches) {
@@ -65,29 +54,46 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
       },
     });
   }
-  const entries = await appendEvents(tx, input.dashboardId, dashboard.headSeq, drafts, input.actor, now, {
-    latestSnapshotId: snapshotId,
-    latestTakenAt: takenAt,
-  });
+  const plan = await planAppend(tx, input.dashboardId, dashboard.headSeq, drafts, input.actor, now);
+  const entries = plan.entries;
   const alerts = matches.map((m, i) => ({ subscription_id: m.subscription.id, seq: entries[i + 1]!.event.seq }));
+  const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
 
+  // Everything left is a write that needs nothing read back: all of it is started at once and runs in
+  // the order started, in one round trip. The snapshot goes first, because the events reference it.
   await Promise.all([
+    tx
+      .insert(snapshots)
+      .values({
+        id: snapshotId,
+        dashboardId: input.dashboardId,
+        takenAt,
+        receivedAt: now,
+        primaryMetric: input.primaryMetric,
+        rowCount: input.rows.length,
+        rows: input.rows,
+        contentHash: input.contentHash,
+        diff,
+      })
+      .then(() => {}),
+    ...writeAppend(tx, plan, { latestSnapshotId: snapshotId, latestTakenAt: takenAt }),
     alerts.length > 0
       ? tx
           .update(subscriptions)
           .set({ lastNotifiedSnapshotId: snapshotId })
           .where(and(eq(subscriptions.dashboardId, input.dashboardId), inArray(subscriptions.id, alerts.map((a) => a.subscription_id))))
-      : Promise.resolve(),
+          .then(() => {})
+      : null,
     enqueueDeliveries(tx, matches.map((m) => m.subscription), alerts, input.dashboardId, now),
+    input.idempotencyKey !== undefined
+      ? tx
+          .update(idempotencyKeys)
+          .set({ status: 201, response })
+          .where(and(eq(idempotencyKeys.dashboardId, input.dashboardId), eq(idempotencyKeys.key, input.idempotencyKey)))
+          .then(() => {})
+      : null,
   ]);
   cache.set(snapshotId, next);
-  const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
-  if (input.idempotencyKey !== undefined) {
-    await tx
-      .update(idempotencyKeys)
-      .set({ status: 201, response })
-      .where(and(eq(idempotencyKeys.dashboardId, input.dashboardId), eq(idempotencyKeys.key, input.idempotencyKey)));
-  }
 
   return {
     ok: true,
