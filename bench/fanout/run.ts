@@ -109,14 +109,26 @@ for (const s of summary) {
   const col = (v: number[], d = 2) => `${fmt(median(v), d)} [${spread(v)}]`.padEnd(20);
   console.log(`${s.target.padEnd(10)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)}`);
 }
-console.log("\nratios, Dashwatch / baseline (medians)");
+// The machine's speed drifts between runs, so each run's three servers (measured back to back) are
+// compared with each other: the ratio is taken per run, and its median and spread reported.
+type Metric = (r: Result) => number;
+const METRICS: [string, Metric][] = [
+  ["CPU/delivery", (r) => r.saturation.cpu_us_per_delivery],
+  ["deliveries/s", (r) => r.saturation.deliveries_per_s],
+  ["p99 @20k", (r) => r.fixed.latency_ms.p99],
+  ["RSS/conn", (r) => r.rss_per_connection_bytes],
+];
+const ratios: Record<string, Record<string, number[]>> = {};
+console.log("\nratios, Dashwatch / baseline within each run: median [spread]");
 for (const clients of CLIENTS) {
-  const get = (t: TargetKind) => summary.find((s) => s.target === t && s.clients === clients)!;
-  const dw = get("dashwatch");
+  const runs = (t: TargetKind) => results.filter((r) => r.target === t && r.clients === clients);
+  const dw = runs("dashwatch");
   for (const base of (["raw-ws", "socketio"] as const).filter((t) => TARGETS.includes(t))) {
-    const b = get(base);
-    const ratio = (f: (s: typeof dw) => number[]) => fmt(median(f(dw)) / median(f(b)));
-    console.log(`N=${clients} vs ${base.padEnd(8)}: CPU/delivery ${ratio((s) => s.cpu_us_per_delivery)}x, deliveries/s ${ratio((s) => s.deliveries_per_s)}x, p99 @20k ${ratio((s) => s.p99_ms_at_20k)}x, RSS/conn ${ratio((s) => s.rss_kb_per_connection)}x`);
+    const b = runs(base);
+    const key = `N=${clients} vs ${base}`;
+    ratios[key] = Object.fromEntries(METRICS.map(([name, f]) => [name, dw.map((r, i) => f(r) / f(b[i]!))]));
+    const cells = Object.entries(ratios[key]).map(([name, v]) => `${name} ${fmt(median(v))}x [${spread(v)}]`);
+    console.log(`${key.padEnd(20)}: ${cells.join(", ")}`);
   }
 }
-writeResult("fanout", { clients: CLIENTS, repeat: REPEAT, results, summary });
+writeResult("fanout", { clients: CLIENTS, repeat: REPEAT, results, summary, ratios });

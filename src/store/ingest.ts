@@ -11,7 +11,12 @@ import type { SnapshotCache } from "./snapshot-cache.js";
 import type { IngestInput, IngestResult, Subscription } from "./store.js";
 
 export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
-  const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, input.dashboardId)).for("update");
+  // The subscriptions are read in the lock's round trip: statements started together run in the order
+  // started, so the read still happens under the row lock.
+  const [[dashboard], subs] = await Promise.all([
+    tx.select().from(dashboards).where(eq(dashboards.id, input.dashboardId)).for("update"),
+    loadSubscriptions(tx, input.dashboardId),
+  ]);
   if (!dashboard) return { ok: false, error: "not-found" };
   const previousTakenAt = dashboard.latestTakenAt;
   if (input.takenAt && previousTakenAt && input.takenAt < previousTakenAt) {
@@ -23,10 +28,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   const snapshotId = randomUUID();
   const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
   const previousId = dashboard.latestSnapshotId;
-  const [previous, subs] = await Promise.all([
-    previousId ? loadSnapshotData(tx, cache, previousId) : Promise.resolve(null),
-    previousId ? loadSubscriptions(tx, input.dashboardId) : Promise.resolve([]),
-  ]);
+  const previous = previousId ? await loadSnapshotData(tx, cache, previousId) : null;
   const settings: RankSettings = {
     idField: dashboard.idField,
     rankBy: dashboard.rankBy,
