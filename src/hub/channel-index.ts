@@ -36,7 +36,7 @@ interface Entry {
 /** Called once per event and channel whose frame went straight to at least one socket. */
 export type OnLiveWrite = (publishedAt: number) => void;
 
-export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: OnLiveWrite = () => {}): ChannelIndex {
+export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: OnLiveWrite): ChannelIndex {
   const byTopic = new Map<string, Entry>();
   // Subscribe and unsubscribe of one topic run in order, so a quick leave-then-join ends subscribed.
   const chains = new Map<string, Promise<void>>();

@@ -36,7 +36,6 @@ export interface WriterSettings {
   onEventWritten(): void;
   onEventDropped(): void;
   onGap(reason: GapReason): void;
-  now?: () => number;
 }
 
 export interface WriterOwner {
@@ -159,15 +158,14 @@ export class Writer {
 
   private congest(): void {
     this.isCongested = true;
-    const now = this.s.now ?? Date.now;
-    const since = now();
+    const since = Date.now();
     // Write callbacks are the drain signal; this timer is the backstop (the last write may have gone
     // out without a callback, or been a ping) and the clock for 4408. It runs only while congested.
     this.slowTimer = setInterval(
       () => {
         if (!this.isCongested || this.disposed) return;
         if (this.backlog() <= this.s.budgetBytes / 2) this.relieve();
-        else if (now() - since >= this.s.slowCloseMs) this.owner.slowConsumer();
+        else if (Date.now() - since >= this.s.slowCloseMs) this.owner.slowConsumer();
       },
       Math.max(10, Math.min(100, Math.floor(this.s.slowCloseMs / 4))),
     );

@@ -50,14 +50,15 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       takenAt: null,
       actor: SCHEDULER_ACTOR,
       contentHash: snapshotContentHash(source.body.rows, source.body.primary_metric),
+      // Completed inside the ingest transaction, as for the HTTP route: a node that dies right after
+      // the commit cannot leave the instant open for another node to snapshot again.
+      idempotencyKey: key,
     });
     if (!result.ok) {
       await o.store.releaseIdempotencyKey(dashboardId, key);
       return false;
     }
-    const { entries, ...response } = result.value;
-    await o.store.completeIdempotencyKey(dashboardId, key, 201, response);
-    o.publish(entries);
+    o.publish(result.value.entries);
     return true;
   }
 

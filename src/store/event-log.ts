@@ -16,12 +16,22 @@ export interface EventDraft {
 
 const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
 
+/** An event row as `writeAppend` sends it; the columns every row shares travel once, beside them. */
+interface PlannedRow {
+  seq: number;
+  kind: EventKind;
+  data: Record<string, unknown>;
+  snapshot_id: string | null;
+  persona: string | null;
+  prev_seq: number | null;
+}
+
 /** Events numbered and ready to write: everything an append needs to read has been read. */
 export interface PlannedAppend {
   dashboardId: string;
   at: Date;
   actor: string;
-  rows: (typeof events.$inferInsert)[];
+  rows: PlannedRow[];
   entries: LogEntry[];
   head: number;
 }
@@ -45,7 +55,8 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
   if (plan.rows.length === 0) return [];
   // One JSON parameter for all rows: an alert-heavy snapshot appends a hundred events, and the query
   // builder's per-value work on ten columns each cost more than PostgreSQL's reading of the JSON.
-  const rows = JSON.stringify(plan.rows.map((r) => ({ seq: r.seq, kind: r.kind, data: r.data, snapshot_id: r.snapshotId, persona: r.persona, prev_seq: r.prevSeq })));
+  // Both statements are then'd here, which starts them, in this order.
+  const rows = JSON.stringify(plan.rows);
   return [
     tx
       .execute(
@@ -79,7 +90,14 @@ export async function planAppend(tx: Tx, dashboardId: string, headSeq: number, d
     dashboardId,
     at,
     actor,
-    rows: rows.map((r) => (r.snapshotId ? { ...r, data: withoutDiff(r.data) } : r)),
+    rows: rows.map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      data: r.snapshotId ? withoutDiff(r.data) : r.data,
+      snapshot_id: r.snapshotId,
+      persona: r.persona,
+      prev_seq: r.prevSeq,
+    })),
     entries: rows.map((r) => toLogEntry(r, null)),
     head: headSeq + drafts.length,
   };

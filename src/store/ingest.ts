@@ -6,7 +6,8 @@ import type { RankSettings, Row, SnapshotData } from "../core/types.js";
 import type { Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
-import { dashboards, deliveries, idempotencyKeys, snapshots, subscriptions } from "./schema.js";
+import { completeKey } from "./idempotency.js";
+import { dashboards, deliveries, snapshots, subscriptions } from "./schema.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 import type { IngestInput, IngestResult, Subscription } from "./store.js";
 
@@ -62,7 +63,8 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
 
   // Everything left is a write that needs nothing read back: all of it is started at once and runs in
-  // the order started, in one round trip. The snapshot goes first, because the events reference it.
+  // the order started, in one round trip. A drizzle query starts when it is then'd, so each is then'd
+  // here, in this order: the snapshot first, because the events reference it.
   await Promise.all([
     tx
       .insert(snapshots)
@@ -87,13 +89,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
           .then(() => {})
       : null,
     enqueueDeliveries(tx, matches.map((m) => m.subscription), alerts, input.dashboardId, now),
-    input.idempotencyKey !== undefined
-      ? tx
-          .update(idempotencyKeys)
-          .set({ status: 201, response })
-          .where(and(eq(idempotencyKeys.dashboardId, input.dashboardId), eq(idempotencyKeys.key, input.idempotencyKey)))
-          .then(() => {})
-      : null,
+    input.idempotencyKey !== undefined ? completeKey(tx, input.dashboardId, input.idempotencyKey, 201, response) : null,
   ]);
   cache.set(snapshotId, next);
 

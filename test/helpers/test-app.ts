@@ -5,6 +5,7 @@ import { createApp } from "../../src/app.js";
 import { createTokenVerifier } from "../../src/http/auth.js";
 import { mintToken, type MintOptions } from "../../src/http/token.js";
 import type { LogEntry } from "../../src/protocol/event.js";
+import type { Store } from "../../src/store/store.js";
 import { createTestStore, type TestStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -17,11 +18,20 @@ export interface TestApp extends TestStore {
   call(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function createTestApp(options: { maxRows?: number; maxBodyBytes?: number; rateLimitPerMin?: number; webhookAllowPrivate?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  maxRows?: number;
+  maxBodyBytes?: number;
+  rateLimitPerMin?: number;
+  webhookAllowPrivate?: boolean;
+  /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testStore = await createTestStore();
   const published: LogEntry[] = [];
   const app = createApp({
-    store: testStore.store,
+    store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
     publish: (entries) => published.push(...entries),
     logger: pino({ level: "silent" }),
     now: () => new Date(),

@@ -4,7 +4,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/protocol/event.js";
 import { createScheduler, SCHEDULER_ACTOR } from "../../src/scheduler/scheduler.js";
+import { sha256 } from "../../src/http/content-hash.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
+import type { Store } from "../../src/store/store.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
 let source: Server;
@@ -22,9 +24,9 @@ afterAll(async () => {
   await t.close();
 });
 
-function schedulerAt(clock: { now: Date }, published: LogEntry[]) {
+function schedulerAt(clock: { now: Date }, published: LogEntry[], store: Store = t.store) {
   return createScheduler({
-    store: t.store,
+    store,
     publish: (e) => published.push(...e),
     logger: pino({ level: "silent" }),
     source: { allowPrivate: true, timeoutMs: 2000, maxBytes: 1 << 20, maxRows: 1000 },
@@ -74,6 +76,23 @@ describe("hourly snapshots", () => {
     const taken = await Promise.all([a.tick(), b.tick()]);
     expect(taken[0]! + taken[1]!).toBe(1);
     expect((await t.store.listSnapshots("twice", 10)).length).toBe(1);
+  });
+
+  it("completes the instant's claim in the ingest transaction, so no separate write can leave it open", async () => {
+    await t.store.createDashboard("sealed", { ...DEFAULT_SETTINGS, metadata: { snapshot_policy: "hourly" }, source_url: sourceUrl });
+    payload = [{ id: "s", v: 1 }];
+    const lostConnection: Store = {
+      ...t.store,
+      completeIdempotencyKey: () => Promise.reject(new Error("connection lost after the ingest committed")),
+    };
+    const clock = { now: new Date("2026-03-02T00:30:00Z") };
+    const scheduler = schedulerAt(clock, [], lostConnection);
+    await scheduler.tick();
+    clock.now = new Date("2026-03-02T01:00:01Z");
+    await scheduler.tick();
+    expect(await t.store.listSnapshots("sealed", 10)).toHaveLength(1);
+    const key = "scheduler:2026-03-02T01:00:00.000Z";
+    expect(await t.store.claimIdempotencyKey("sealed", key, sha256(key))).toMatchObject({ state: "done", status: 201 });
   });
 
   it("ignores manual dashboards and skips a source that fails", async () => {
