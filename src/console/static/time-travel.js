@@ -17,16 +17,21 @@ export function createTimeTravel() {
   const status = $("at-status");
   const table = $("at-table");
   let dashboard = null;
+  // Each show() is a request; only the newest may render, or a slow earlier answer (the one fetched when
+  // the dashboard opened) could land after a newer one and put an older snapshot back on screen.
+  let latest = 0;
 
   async function show() {
     if (!dashboard) return;
+    const ticket = ++latest;
     const at = input.value ? new Date(input.value) : new Date();
     if (Number.isNaN(at.getTime())) return say(status, "pick a valid time", "error");
     const id = dashboard.id;
     try {
       const { snapshot } = await api("GET", dashboardPath(id, `/snapshots?at=${encodeURIComponent(at.toISOString())}`));
-      if (dashboard?.id === id) render(snapshot);
+      if (ticket === latest && dashboard?.id === id) render(snapshot);
     } catch (error) {
+      if (ticket !== latest) return;
       replace(table);
       const none = error instanceof ApiError && error.status === 404;
       say(status, none ? `no snapshot was taken at or before ${at.toISOString()}` : error.message, none ? "" : "error");
