@@ -48,6 +48,7 @@ async function run(label: string, databaseUrl: string | null) {
     logger: pino({ level: "silent" }),
     now: () => new Date(),
     limits: { maxRows: 100_000, webhookAllowPrivate: false },
+    subscriptionQuota: { perDashboard: 1000, perOwner: 100 },
     verifyToken: createTokenVerifier({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }),
     maxBodyBytes: 10 << 20,
     rateLimitPerMin: 0,

@@ -53,6 +53,8 @@ const schema = z.object({
   WS_HEARTBEAT_MS: int(100).default(25000),
   EVENT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),
+  MAX_SUBSCRIPTIONS_PER_DASHBOARD: int(1).default(1000),
+  MAX_SUBSCRIPTIONS_PER_OWNER: int(1).default(100),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
@@ -82,6 +84,7 @@ export interface Config {
   };
   eventRetentionDays: number | null;
   rateLimitPerMin: number;
+  subscriptionQuota: { perDashboard: number; perOwner: number };
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -136,6 +139,7 @@ function toConfig(e: Env): Config {
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS ?? null,
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
+    subscriptionQuota: { perDashboard: e.MAX_SUBSCRIPTIONS_PER_DASHBOARD, perOwner: e.MAX_SUBSCRIPTIONS_PER_OWNER },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -69,6 +69,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     logger,
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
+    subscriptionQuota: config.subscriptionQuota,
     verifyToken,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMin: config.rateLimitPerMin,

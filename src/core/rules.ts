@@ -8,6 +8,7 @@ import {
   valueDeltaPctLeaf,
   type LeafOutcome,
 } from "./rule-leaves.js";
+import { boundTrace } from "./trace-bound.js";
 import type { FullDiff, Rule, TraceNode } from "./types.js";
 
 export { topNReorderingMax } from "./rule-node.js";
@@ -39,21 +40,26 @@ function judgeNode(rule: Rule, diff: FullDiff, trace: boolean): LeafOutcome {
 
 /**
  * The trace mirrors the rule tree: every child of `and`/`or` is evaluated (no short-circuit), so a stored
- * trace shows each leaf's deciding values, not just the first one that settled the answer.
+ * trace shows each leaf's deciding values, not just the first one that settled the answer. It is bounded in
+ * bytes whatever the rule (trace-bound.ts); `matched` is always the rule's answer.
  */
 export function evaluateRule(rule: Rule, diff: FullDiff): TraceNode {
+  return boundTrace(traceRule(rule, diff));
+}
+
+function traceRule(rule: Rule, diff: FullDiff): TraceNode {
   const view = viewRule(rule);
   switch (view.node) {
     case "and": {
-      const children = view.rule.and.map((child) => evaluateRule(child, diff));
+      const children = view.rule.and.map((child) => traceRule(child, diff));
       return { node: "and", matched: children.every((c) => c.matched), children };
     }
     case "or": {
-      const children = view.rule.or.map((child) => evaluateRule(child, diff));
+      const children = view.rule.or.map((child) => traceRule(child, diff));
       return { node: "or", matched: children.some((c) => c.matched), children };
     }
     case "not": {
-      const child = evaluateRule(view.rule.not, diff);
+      const child = traceRule(view.rule.not, diff);
       return { node: "not", matched: !child.matched, children: [child] };
     }
     default: {

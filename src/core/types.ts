@@ -103,6 +103,8 @@ export interface TraceNode {
   matched: boolean;
   value?: unknown;
   children?: TraceNode[];
+  /** On the root only: the trace was cut to its byte bound (see trace-bound.ts). */
+  truncated?: boolean;
 }
 
 export interface RuleIssue {

@@ -1,7 +1,7 @@
 // What routes share: the injected parts and the per-request variables.
 import type { Logger } from "pino";
 import type { LogEntry } from "../protocol/event.js";
-import type { Store } from "../store/store.js";
+import type { Store, SubscriptionQuota } from "../store/store.js";
 import type { Principal } from "./auth.js";
 
 export interface ApiDeps {
@@ -11,6 +11,8 @@ export interface ApiDeps {
   logger: Logger;
   now: () => Date;
   limits: { maxRows: number; webhookAllowPrivate: boolean };
+  /** MAX_SUBSCRIPTIONS_PER_DASHBOARD and MAX_SUBSCRIPTIONS_PER_OWNER. */
+  subscriptionQuota: SubscriptionQuota;
 }
 
 export interface Env {

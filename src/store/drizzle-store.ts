@@ -1,6 +1,7 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
+import { redactSubscription } from "../core/redact.js";
 import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
@@ -10,7 +11,16 @@ import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
 import { acks, dashboards, events, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
-import type { DashboardSettings, SnapshotWithRows, Store } from "./store.js";
+import type {
+  CreatedSubscription,
+  DashboardSettings,
+  QuotaExceeded,
+  SnapshotWithRows,
+  Store,
+  SubscriptionInput,
+  SubscriptionQuota,
+  SubscriptionSecrets,
+} from "./store.js";
 
 export interface DrizzleStoreOptions {
   now?: () => Date;
@@ -114,10 +124,19 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       return snapshotWithRows(row);
     },
 
-    async createSubscription(input, secrets, actor) {
-      return db.transaction(async (tx) => {
+    createSubscription: (async (input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota?: SubscriptionQuota) =>
+      db.transaction(async (tx): Promise<CreatedSubscription | QuotaExceeded> => {
         const dashboard = await lockDashboard(tx, input.dashboard_id);
         if (!dashboard) throw new Error(`dashboard ${input.dashboard_id} vanished`);
+        // Counted under the row lock every create takes first, so concurrent creates at quota − 1 make one.
+        if (quota) {
+          const [held] = await tx
+            .select({ all: count(), mine: count(sql`case when ${subscriptions.owner} = ${input.owner} then 1 end`) })
+            .from(subscriptions)
+            .where(eq(subscriptions.dashboardId, input.dashboard_id));
+          if (held!.all >= quota.perDashboard) return { error: "quota-exceeded", scope: "dashboard", limit: quota.perDashboard };
+          if (held!.mine >= quota.perOwner) return { error: "quota-exceeded", scope: "owner", limit: quota.perOwner };
+        }
         const at = now();
         const [row] = await tx
           .insert(subscriptions)
@@ -135,10 +154,10 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
           })
           .returning();
         const subscription = toSubscription(row!);
-        const entries = await appendEvents(tx, dashboard.id, dashboard.headSeq, [{ kind: "subscription.created", data: { ...subscription } }], actor, at);
+        const data = { ...redactSubscription(subscription) };
+        const entries = await appendEvents(tx, dashboard.id, dashboard.headSeq, [{ kind: "subscription.created", data }], actor, at);
         return { subscription, entries };
-      });
-    },
+      })) as Store["createSubscription"],
 
     async listSubscriptions(dashboardId, owner) {
       const where = owner === null ? eq(subscriptions.dashboardId, dashboardId) : and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, owner));

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { judge } from "../core/judge.js";
+import { redactSubscriber } from "../core/redact.js";
 import type { RankSettings, Row, SnapshotData } from "../core/types.js";
 import type { Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft } from "./event-log.js";
@@ -49,7 +50,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
       data: {
         subscription_id: s.id,
         subscriber_kind: s.subscriber_kind,
-        subscriber_id: s.subscriber_id,
+        subscriber_id: redactSubscriber(s.subscriber_kind, s.subscriber_id),
         snapshot_id: snapshotId,
         previous_snapshot_id: previousId,
         diff,

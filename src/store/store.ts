@@ -54,10 +54,30 @@ export interface Subscription {
   created_at: string;
 }
 
+export type SubscriptionInput = Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id">;
+
 /** Secrets live beside the subscription and leave the store only when a delivery needs them. */
 export interface SubscriptionSecrets {
   secret: string | null;
   fallback_secret: string | null;
+}
+
+/** Subscriptions a dashboard may hold, in all and per owner; checked under the dashboard's row lock. */
+export interface SubscriptionQuota {
+  perDashboard: number;
+  perOwner: number;
+}
+
+export interface CreatedSubscription {
+  subscription: Subscription;
+  entries: LogEntry[];
+}
+
+/** Nothing was created: the dashboard (`scope: "dashboard"`) or this owner on it already holds `limit`. */
+export interface QuotaExceeded {
+  error: "quota-exceeded";
+  scope: "dashboard" | "owner";
+  limit: number;
 }
 
 export interface IngestInput {
@@ -119,11 +139,8 @@ export interface Store {
   getSnapshot(dashboardId: string, snapshotId: string): Promise<SnapshotWithRows | null>;
   snapshotAt(dashboardId: string, at: Date): Promise<SnapshotWithRows | null>;
 
-  createSubscription(
-    input: Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id">,
-    secrets: SubscriptionSecrets,
-    actor: string,
-  ): Promise<{ subscription: Subscription; entries: LogEntry[] }>;
+  createSubscription(input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string): Promise<CreatedSubscription>;
+  createSubscription(input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota: SubscriptionQuota): Promise<CreatedSubscription | QuotaExceeded>;
   listSubscriptions(dashboardId: string, owner: string | null): Promise<Subscription[]>;
   getSubscription(dashboardId: string, id: string): Promise<Subscription | null>;
   deleteSubscription(dashboardId: string, id: string, actor: string): Promise<LogEntry[] | null>;

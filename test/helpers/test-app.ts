@@ -5,7 +5,7 @@ import { createApp } from "../../src/app.js";
 import { createTokenVerifier } from "../../src/http/auth.js";
 import { mintToken, type MintOptions } from "../../src/http/token.js";
 import type { LogEntry } from "../../src/protocol/event.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store, SubscriptionQuota } from "../../src/store/store.js";
 import { createTestStore, type TestStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   maxBodyBytes?: number;
   rateLimitPerMin?: number;
   webhookAllowPrivate?: boolean;
+  /** Default: the configuration's defaults, 1000 per dashboard and 100 per owner. */
+  subscriptionQuota?: Partial<SubscriptionQuota>;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
   wrapStore?: (store: Store) => Store;
 }
@@ -36,6 +38,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: pino({ level: "silent" }),
     now: () => new Date(),
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
+    subscriptionQuota: { perDashboard: options.subscriptionQuota?.perDashboard ?? 1000, perOwner: options.subscriptionQuota?.perOwner ?? 100 },
     verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     rateLimitPerMin: options.rateLimitPerMin ?? 0,

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { isAdmin } from "../auth.js";
 import type { ApiDeps, Env } from "../context.js";
+import { HttpProblem } from "../problem.js";
 import { eventsQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
 import { loadDashboard } from "./dashboards.js";
@@ -8,6 +10,11 @@ export function eventRoutes({ store }: ApiDeps) {
   return new Hono<Env>().get("/:id/events", async (c) => {
     const dashboard = await loadDashboard(store, c.req.param("id"));
     const q = parseQuery(eventsQuerySchema, c.req.query());
+    const principal = c.get("principal");
+    // One persona's alert stream says when and how often it was alerted: its own business, and the admins'.
+    if (q.persona !== undefined && q.persona !== principal.sub && !isAdmin(principal)) {
+      throw new HttpProblem("forbidden", "?persona= reads only your own alerts (admins may read anyone's)");
+    }
     const page = await store.readEvents(dashboard.id, {
       afterSeq: q.after_seq,
       limit: q.limit,

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { validateRule } from "../../core/rules.js";
 import type { Rule } from "../../core/types.js";
 import { checkWebhookUrl } from "../../delivery/url-safety.js";
-import type { Fallback, Subscription } from "../../store/store.js";
+import type { Fallback, QuotaExceeded, Subscription } from "../../store/store.js";
 import { isAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
@@ -15,9 +15,17 @@ import { loadDashboard } from "./dashboards.js";
 /** Standard Webhooks secret: "whsec_" and base64 of 24 random bytes. */
 const newSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
+const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
+  new HttpProblem(
+    "quota-exceeded",
+    q.scope === "dashboard"
+      ? `dashboard ${dashboardId} already holds ${q.limit} subscriptions (MAX_SUBSCRIPTIONS_PER_DASHBOARD); nothing was created`
+      : `${owner} already owns ${q.limit} subscriptions on dashboard ${dashboardId} (MAX_SUBSCRIPTIONS_PER_OWNER); nothing was created`,
+  );
+
 const visibleTo = (s: Subscription, p: Principal) => isAdmin(p) || s.owner === p.sub;
 
-export function subscriptionRoutes({ store, publish, limits }: ApiDeps) {
+export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }: ApiDeps) {
   const safeUrl = (url: string, pointer: string) => {
     const check = checkWebhookUrl(url, limits.webhookAllowPrivate);
     if (!check.ok) throw new HttpProblem("unsafe-url", `${pointer}: ${check.reason}`, [{ pointer, detail: check.reason }]);
@@ -46,7 +54,7 @@ export function subscriptionRoutes({ store, publish, limits }: ApiDeps) {
       const secret = body.subscriber_kind === "webhook" ? newSecret() : null;
       const fallbackSecret = body.fallback?.webhook_url !== undefined ? newSecret() : null;
       const fallback: Fallback | null = body.fallback ?? null;
-      const { subscription, entries } = await store.createSubscription(
+      const created = await store.createSubscription(
         {
           dashboard_id: dashboard.id,
           subscriber_kind: body.subscriber_kind,
@@ -57,7 +65,10 @@ export function subscriptionRoutes({ store, publish, limits }: ApiDeps) {
         },
         { secret, fallback_secret: fallbackSecret },
         principal.sub,
+        subscriptionQuota,
       );
+      if ("error" in created) throw quotaProblem(created, dashboard.id, principal.sub);
+      const { subscription, entries } = created;
       publish(entries);
       return c.json(
         { ...subscription, ...(secret ? { secret } : {}), ...(fallbackSecret ? { fallback_secret: fallbackSecret } : {}) },
