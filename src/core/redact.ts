@@ -36,6 +36,7 @@ export function redactSubscriber(kind: string, subscriberId: string): string {
 }
 
 export interface FallbackTargets {
+  after_ms?: number;
   webhook_url?: string;
   email?: string;
 }
