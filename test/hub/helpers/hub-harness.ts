@@ -143,14 +143,17 @@ export async function commitSnapshot(store: Store, dashboardId: string): Promise
   return result.value.entries;
 }
 
-/** Events whose payload is `bytes` long: a webhook subscription with a long URL, created and logged. */
+/**
+ * Events whose payload is `bytes` long: a webhook subscription created and logged, its bulk in a rule leaf
+ * on a field no row has (events carry a webhook URL only as its origin, so the URL cannot carry it).
+ */
 export async function commitBigEvent(store: Store, dashboardId: string, bytes: number): Promise<LogEntry[]> {
   const { entries } = await store.createSubscription(
     {
       dashboard_id: dashboardId,
       subscriber_kind: "webhook",
-      subscriber_id: `https://example.com/${"x".repeat(bytes)}`,
-      threshold_json: { set_added_min: 1 },
+      subscriber_id: "https://example.com/hook",
+      threshold_json: { or: [{ set_added_min: 1 }, { value_delta_pct: 1, on_field: "x".repeat(bytes) }] },
       fallback: null,
       owner: "test",
     },
