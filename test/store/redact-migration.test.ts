@@ -98,7 +98,8 @@ describe("migration 0003: redact stored event targets", () => {
     }
   });
 
-  it("on PGlite", async () => {
+  // PGlite starts in seconds when the machine is idle, in tens of them when it is not.
+  it("on PGlite", { timeout: 120_000 }, async () => {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
     const { migrate } = await import("drizzle-orm/pglite/migrator");
