@@ -1,6 +1,6 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, lte, sql } from "drizzle-orm";
 import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
@@ -8,7 +8,7 @@ import { appendEvents, readEvents } from "./event-log.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
-import { acks, dashboards, events, snapshots, subscriptions } from "./schema.js";
+import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
 import type { DashboardSettings, SnapshotWithRows, Store } from "./store.js";
 
@@ -64,6 +64,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
           if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
         }
         const columns = Object.fromEntries(Object.entries(settingsColumns(patch)).filter(([, v]) => v !== undefined));
+        if (patch.metadata && patch.metadata.snapshot_policy !== current.metadata.snapshot_policy) Object.assign(columns, { policySetAt: now() });
         if (Object.keys(columns).length === 0) return toDashboard(current);
         const [row] = await tx.update(dashboards).set(columns).where(eq(dashboards.id, id)).returning();
         return toDashboard(row!);
@@ -79,8 +80,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       const rows = await db
         .select()
         .from(dashboards)
-        .where(and(isNotNull(sql`${dashboards.metadata}->>'snapshot_policy'`), ne(sql`${dashboards.metadata}->>'snapshot_policy'`, "manual")));
-      return rows.map(toDashboard);
+        .where(SCHEDULED);
+      return rows.map((r) => ({ ...toDashboard(r), policy_set_at: (r.policySetAt ?? r.createdAt).toISOString() }));
     },
 
     ingestSnapshot: (input) => db.transaction((tx) => ingestSnapshot(tx, cache, input, now())),

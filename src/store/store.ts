@@ -21,6 +21,11 @@ export interface Dashboard extends DashboardSettings {
   created_at: string;
 }
 
+/** For the scheduler: when the current snapshot_policy was set (the dashboard's creation, or the PATCH). */
+export interface ScheduledDashboard extends Dashboard {
+  policy_set_at: string;
+}
+
 export interface SnapshotMeta {
   id: string;
   dashboard_id: string;
@@ -112,7 +117,7 @@ export interface Store {
   updateDashboard(id: string, patch: Partial<DashboardSettings>): Promise<Dashboard | "not-found" | "top-n-conflict">;
   getDashboard(id: string): Promise<Dashboard | null>;
   /** Dashboards whose metadata.snapshot_policy is not manual, for the scheduler. */
-  listScheduledDashboards(): Promise<Dashboard[]>;
+  listScheduledDashboards(): Promise<ScheduledDashboard[]>;
 
   ingestSnapshot(input: IngestInput): Promise<IngestResult>;
   listSnapshots(dashboardId: string, limit: number): Promise<SnapshotMeta[]>;
