@@ -54,6 +54,9 @@ const schema = z.object({
   EVENT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  HUB_RECONCILE_MS: int(100).default(5000),
+  // Tests only: SIGKILL the process after an ingest of this dashboard commits, before its publish.
+  TEST_CRASH_BEFORE_PUBLISH: z.string().min(1).optional(),
 });
 
 type Env = z.output<typeof schema>;
@@ -83,6 +86,8 @@ export interface Config {
   eventRetentionDays: number | null;
   rateLimitPerMin: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  hubReconcileMs: number;
+  testCrashBeforePublish: string | null;
 }
 
 export class ConfigError extends Error {
@@ -137,5 +142,7 @@ function toConfig(e: Env): Config {
     eventRetentionDays: e.EVENT_RETENTION_DAYS ?? null,
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
+    hubReconcileMs: e.HUB_RECONCILE_MS,
+    testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,
   };
 }

@@ -5,6 +5,7 @@ import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
 import { appendEvents, readEvents } from "./event-log.js";
+import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
@@ -83,6 +84,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         .where(SCHEDULED);
       return rows.map((r) => ({ ...toDashboard(r), policy_set_at: (r.policySetAt ?? r.createdAt).toISOString() }));
     },
+
+    followedHeads: (dashboardIds, personas) => followedHeads(db, dashboardIds, personas),
 
     ingestSnapshot: (input) => db.transaction((tx) => ingestSnapshot(tx, cache, input, now())),
 

@@ -1,6 +1,7 @@
 // The Store port: everything the hub keeps. One drizzle implementation runs on PostgreSQL and on PGlite.
 import type { Diff, Row, Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { FollowedHeads } from "./followed-heads.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -143,6 +144,8 @@ export interface Store {
 
   /** Deletes events older than `before`; returns how many. */
   pruneEvents(before: Date): Promise<number>;
+  /** The hub's reconciler: heads of followed dashboards and personas' latest alerts, in one query. */
+  followedHeads(dashboardIds: readonly string[], personas: readonly string[]): Promise<FollowedHeads>;
   /** Cheap liveness check for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;
