@@ -24,13 +24,13 @@ export async function followedHeads(db: Db, dashboardIds: readonly string[], per
   // Lists travel as one JSON parameter each: 10 000 ids would otherwise be 10 000 bind parameters.
   const answer = await db.execute(sql`
     select 'd' as kind, d.id as dashboard_id, null::text as persona, d.head_seq as seq, null::timestamptz as at
-      from dashboards d
-     where d.id in (select jsonb_array_elements_text(${JSON.stringify(dashboardIds)}::jsonb))
+      from jsonb_array_elements_text(${JSON.stringify(dashboardIds)}::jsonb) f(id)
+      join dashboards d on d.id = f.id
     union all
     select 'p', s.dashboard_id, s.persona, e.seq, e.at
-      from (select distinct dashboard_id, subscriber_id as persona from subscriptions
-             where subscriber_kind = 'persona'
-               and subscriber_id in (select jsonb_array_elements_text(${JSON.stringify(personas)}::jsonb))) s
+      from (select distinct s.dashboard_id, s.subscriber_id as persona
+              from jsonb_array_elements_text(${JSON.stringify(personas)}::jsonb) f(persona)
+              join subscriptions s on s.subscriber_kind = 'persona' and s.subscriber_id = f.persona) s
       cross join lateral (select seq, at from events
                            where events.dashboard_id = s.dashboard_id and events.persona = s.persona
                            order by seq desc limit 1) e`);

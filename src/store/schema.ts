@@ -75,7 +75,11 @@ export const subscriptions = pgTable(
     lastNotifiedSnapshotId: uuid("last_notified_snapshot_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("subscriptions_dashboard").on(t.dashboardId)],
+  (t) => [
+    index("subscriptions_dashboard").on(t.dashboardId),
+    // The hub's reconciler looks a followed persona's subscriptions up (followed-heads.ts).
+    index("subscriptions_persona").on(t.subscriberId, t.dashboardId).where(sql`subscriber_kind = 'persona'`),
+  ],
 );
 
 export const events = pgTable(
