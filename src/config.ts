@@ -55,6 +55,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MIN: int(0).default(6000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   HUB_RECONCILE_MS: int(100).default(5000),
+  DELIVERY_MAX_PER_TARGET: int(1).default(2),
   // Tests only: SIGKILL the process after an ingest of this dashboard commits, before its publish.
   TEST_CRASH_BEFORE_PUBLISH: z.string().min(1).optional(),
 });
@@ -87,6 +88,7 @@ export interface Config {
   rateLimitPerMin: number;
   logLevel: (typeof LOG_LEVELS)[number];
   hubReconcileMs: number;
+  deliveryMaxPerTarget: number;
   testCrashBeforePublish: string | null;
 }
 
@@ -143,6 +145,7 @@ function toConfig(e: Env): Config {
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
     hubReconcileMs: e.HUB_RECONCILE_MS,
+    deliveryMaxPerTarget: e.DELIVERY_MAX_PER_TARGET,
     testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,
   };
 }
