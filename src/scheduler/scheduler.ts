@@ -141,7 +141,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     const at = now();
     const chains: Promise<number>[] = [];
     for (const plan of plans.values()) {
-      if (chains.length + active.size >= concurrency) break;
+      if (active.size >= concurrency) break;
       if (active.has(plan.dashboard.id)) continue;
       const next = nextDue(plan.policy, plan.cursor);
       if (next === null || next > at) continue;

@@ -1,6 +1,7 @@
 // The reconciler's query on the real store (PostgreSQL, or PGlite with TEST_STORE=pglite): dashboard heads,
 // and each followed persona's latest alert per dashboard it is subscribed on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { snapshotContentHash } from "../../src/http/content-hash.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
@@ -47,5 +48,11 @@ describe("followedHeads", () => {
     expect(ann.get("h1")!.seq).toBe(annSeq);
     expect(ann.get("h1")!.at).toBeInstanceOf(Date);
     expect(await t.store.followedHeads([], [])).toEqual({ dashboards: new Map(), personas: new Map() });
+  });
+
+  it("is run every HUB_RECONCILE_MS: default 5000, at least 100", () => {
+    expect(loadConfig({}).hubReconcileMs).toBe(5000);
+    expect(loadConfig({ HUB_RECONCILE_MS: "100" }).hubReconcileMs).toBe(100);
+    expect(() => loadConfig({ HUB_RECONCILE_MS: "99" })).toThrow(/HUB_RECONCILE_MS/);
   });
 });
