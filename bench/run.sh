@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsx bench/diff.bench.ts
 npx tsx bench/ingest.bench.ts
+npx tsx bench/reconcile.bench.ts
 npx tsx bench/fanout/run.ts
 (cd client-sdk && npx tsx bench/sdk-consume.bench.ts)

@@ -56,6 +56,10 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS_PER_DASHBOARD: int(1).default(1000),
   MAX_SUBSCRIPTIONS_PER_OWNER: int(1).default(100),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  HUB_RECONCILE_MS: int(100).default(5000),
+  DELIVERY_MAX_PER_TARGET: int(1).default(2),
+  // Tests only: SIGKILL the process after an ingest of this dashboard commits, before its publish.
+  TEST_CRASH_BEFORE_PUBLISH: z.string().min(1).optional(),
 });
 
 type Env = z.output<typeof schema>;
@@ -86,6 +90,9 @@ export interface Config {
   rateLimitPerMin: number;
   subscriptionQuota: { perDashboard: number; perOwner: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  hubReconcileMs: number;
+  deliveryMaxPerTarget: number;
+  testCrashBeforePublish: string | null;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +148,8 @@ function toConfig(e: Env): Config {
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     subscriptionQuota: { perDashboard: e.MAX_SUBSCRIPTIONS_PER_DASHBOARD, perOwner: e.MAX_SUBSCRIPTIONS_PER_OWNER },
     logLevel: e.LOG_LEVEL,
+    hubReconcileMs: e.HUB_RECONCILE_MS,
+    deliveryMaxPerTarget: e.DELIVERY_MAX_PER_TARGET,
+    testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,
   };
 }

@@ -56,10 +56,12 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
       authTimeoutMs: 10_000,
       replayPageSize: 500,
     },
+    tuning: { reconcileMs: config.hubReconcileMs },
   });
 
   const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics });
   const publish = (entries: LogEntry[]) => {
+    if (config.testCrashBeforePublish && entries.some((e) => e.event.dashboard_id === config.testCrashBeforePublish)) process.kill(process.pid, "SIGKILL");
     hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
     if (entries.some((e) => e.event.kind === "alert.matched")) deliveries.kick();
   };

@@ -1,7 +1,7 @@
 // The outbox as a work queue shared by every hub node. A claim leases rows by pushing next_attempt_at past the
 // lease, so a node that dies mid-send gives its jobs back when the lease runs out; results are written only
 // while the lease still holds, so a late node cannot overwrite the work of the node that took over.
-import { and, asc, eq, gt, inArray, lte, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, notInArray, or } from "drizzle-orm";
 import type { Db } from "../store/database.js";
 import { toLogEntry } from "../store/mappers.js";
 import { acks, dashboards, deliveries, events, snapshots, subscriptions } from "../store/schema.js";
@@ -32,8 +32,8 @@ export interface Claim {
 export type RecordOutcome = "delivered" | "retry" | "failed" | "lease-lost";
 
 export interface DeliveryQueue {
-  /** Leases up to `limit` due pending jobs of these channels; rows of other channels stay pending. */
-  claim(limit: number, channels: readonly ChannelKind[]): Promise<Claim>;
+  /** Leases up to `limit` due pending jobs of these channels, passing over `skipTargets` (busy endpoints). */
+  claim(limit: number, channels: readonly ChannelKind[], skipTargets?: readonly string[]): Promise<Claim>;
   record(leased: LeasedJob, result: DeliveryResult): Promise<RecordOutcome>;
 }
 
@@ -45,7 +45,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
   const schedule = [...options.schedule];
   const now = options.now ?? (() => new Date());
 
-  async function lease(limit: number, channels: readonly ChannelKind[], at: Date, leaseUntil: Date): Promise<string[]> {
+  async function lease(limit: number, channels: readonly ChannelKind[], skip: readonly string[], at: Date, leaseUntil: Date): Promise<string[]> {
     // A first attempt waits schedule[0] after the row's due time (the alert, or the fallback deadline).
     const firstDue = new Date(at.getTime() - schedule[0]!);
     const due = db.$with("due").as(
@@ -56,6 +56,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
           and(
             eq(deliveries.status, "pending"),
             inArray(deliveries.channel, [...channels]),
+            skip.length > 0 ? notInArray(deliveries.target, [...skip]) : undefined,
             or(
               and(eq(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, firstDue)),
               and(gt(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, at)),
@@ -115,11 +116,11 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
   }
 
   return {
-    async claim(limit, channels) {
+    async claim(limit, channels, skipTargets = []) {
       if (limit < 1 || channels.length === 0) return { jobs: [], settled: 0 };
       const at = now();
       const leaseUntil = new Date(at.getTime() + options.leaseMs);
-      const ids = await lease(limit, channels, at, leaseUntil);
+      const ids = await lease(limit, channels, skipTargets, at, leaseUntil);
       if (ids.length === 0) return { jobs: [], settled: 0 };
       const plans = (await load(ids)).map(planDelivery);
       const jobs: LeasedJob[] = [];

@@ -1,5 +1,7 @@
-// Polls the outbox and hands due jobs to their channels: a bounded batch per round, a bounded number of sends
-// at once. kick() wakes it right after an ingest commits, so the poll interval only matters for retries.
+// Polls the outbox and hands due jobs to their channels: a bounded number of sends at once, and at most
+// `perTarget` of them to one target, so a slow endpoint cannot hold every slot (fair-lanes.ts). Claims fill
+// the slots as they free up, passing over busy targets. kick() wakes it right after an ingest commits, so the
+// poll interval only matters for retries.
 import type { Registry } from "prom-client";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
@@ -7,11 +9,13 @@ import { failure, type ChannelKind, type DeliveryChannel, type DeliveryResult } 
 import { createDeliveryMetrics } from "./delivery-metrics.js";
 import { createDeliveryQueue, type DeliveryQueue, type LeasedJob } from "./delivery-queue.js";
 import { createEmailChannel } from "./email-channel.js";
+import { createLanes } from "./fair-lanes.js";
 import { scheduleProblems } from "./retry-schedule.js";
 import { createWebhookChannel } from "./webhook-channel.js";
 import { within } from "./within.js";
 
-export type DeliveryConfig = Pick<Config, "deliveryRetryScheduleMs" | "webhookTimeoutMs" | "webhookAllowPrivate" | "smtpUrl" | "smtpFrom">;
+export type DeliveryConfig = Pick<Config, "deliveryRetryScheduleMs" | "webhookTimeoutMs" | "webhookAllowPrivate" | "smtpUrl" | "smtpFrom"> &
+  Partial<Pick<Config, "deliveryMaxPerTarget">>;
 
 export interface DeliveryLogger {
   info(obj: object, msg: string): void;
@@ -34,6 +38,8 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** Jobs claimed per round (default 32). */
   batchSize?: number;
+  /** Sends in flight to one target URL at once (default config.deliveryMaxPerTarget, else 2). */
+  perTarget?: number;
   /** Default: long enough for a full batch of sends that all run into their deadline. */
   leaseMs?: number;
 }
@@ -57,12 +63,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const pollMs = options.pollMs ?? 500;
   const concurrency = options.concurrency ?? 8;
   const batchSize = options.batchSize ?? 32;
+  const perTarget = options.perTarget ?? config.deliveryMaxPerTarget ?? 2;
   // A webhook may spend its timeout on the name lookup and again on the request.
   const sendDeadlineMs = 2 * config.webhookTimeoutMs + SEND_SLACK_MS;
   const leaseMs = options.leaseMs ?? Math.ceil(batchSize / concurrency) * sendDeadlineMs + 30_000;
   const problems = [
     ...scheduleProblems(config.deliveryRetryScheduleMs),
-    ...positive({ pollMs, concurrency, batchSize, leaseMs }),
+    ...positive({ pollMs, concurrency, batchSize, leaseMs, perTarget }),
     ...(leaseMs > sendDeadlineMs ? [] : [`leaseMs must exceed the send deadline (${sendDeadlineMs} ms)`]),
   ];
   if (problems.length > 0) throw new Error(`delivery worker: ${problems.join("; ")}`);
@@ -90,18 +97,42 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     else if (!result.ok) logger.warn({ ...fields, error: result.error, outcome }, "delivery attempt failed");
   }
 
-  async function runOnce(): Promise<number> {
-    const { jobs, settled } = await queue.claim(batchSize, kinds);
+  const now = options.now ?? (() => new Date());
+  let moreDue = false;
+  const lanes = createLanes<LeasedJob>({
+    concurrency,
+    perTarget,
+    targetOf: (l) => l.job.target,
+    run: (l) =>
+      attempt(l).catch((err: unknown) => {
+        logger.error({ err, delivery: l.job.id }, "delivery attempt could not be recorded");
+        throw err;
+      }),
+    // A job queued behind its target's bound starts only with time left on its lease for a whole send.
+    mayStart: (l) => l.leaseUntil.getTime() - now().getTime() > sendDeadlineMs,
+    // A freed slot claims again at once only when the outbox may hold more: the last claim came back full or
+    // passed over busy targets. Otherwise new work arrives by kick() or the next poll.
+    onIdleSlot: () => {
+      if (moreDue && started && !stopped && !round) wake(0);
+    },
+  });
+
+  /** Claims what the free slots can take, passing over targets at their bound; returns rows claimed or settled. */
+  async function claimInto(limit: number): Promise<number> {
+    if (limit < 1) return 0;
+    const skip = lanes.saturatedTargets();
+    const { jobs, settled } = await queue.claim(limit, kinds, skip);
+    moreDue = jobs.length + settled >= limit || skip.length > 0;
     if (settled > 0) metrics?.settled.inc(settled);
-    let next = 0;
-    const lane = async () => {
-      while (next < jobs.length) await attempt(jobs[next++]!);
-    };
-    // Every lane finishes before the round ends, so stop() never leaves a send behind; then the first error counts.
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
-    const broken = lanes.find((l) => l.status === "rejected");
-    if (broken) throw broken.reason;
+    lanes.add(jobs);
     return jobs.length + settled;
+  }
+
+  async function runOnce(): Promise<number> {
+    const handled = await claimInto(batchSize);
+    // Every send finishes before the round ends, so stop() never leaves one behind; then the first error counts.
+    await lanes.drained();
+    return handled;
   }
 
   let started = false;
@@ -125,11 +156,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return;
     }
     round = (async () => {
+      let limit: number;
       let handled: number;
       do {
         again = false;
-        handled = await runOnce();
-      } while (!stopped && (handled >= batchSize || again));
+        limit = Math.min(batchSize, lanes.freeSlots);
+        handled = await claimInto(limit);
+      } while (!stopped && limit > 0 && (handled >= limit || again));
     })();
     try {
       await round;
@@ -149,13 +182,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     start() {
       if (started) return;
       started = true;
-      logger.info({ channels: kinds, concurrency, batchSize, pollMs }, "delivery worker started");
+      logger.info({ channels: kinds, concurrency, perTarget, batchSize, pollMs }, "delivery worker started");
       wake(0);
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await round?.catch(() => {});
+      await lanes.drained().catch(() => {});
       if (owned) await Promise.all(kinds.map((k) => channels[k]?.close?.()));
     },
     runOnce,

@@ -72,6 +72,20 @@ export class ChannelFeed {
     return this.inbox.length + (this.overflow?.size ?? 0);
   }
 
+  get target(): Channel {
+    return this.o.target;
+  }
+
+  /** The last seq delivered per dashboard; read by the reconciler to find feeds behind the log. */
+  get positions(): ReadonlyMap<string, number> {
+    return this.last;
+  }
+
+  /** Persona channels: alerts from here on are owed to the client on a dashboard first met. */
+  get firstSightFrom(): Date {
+    return this.o.firstSightFrom;
+  }
+
   setPosition(dashboardId: string, seq: number): void {
     this.last.set(dashboardId, seq);
   }

@@ -19,6 +19,7 @@ import { createFanOut } from "./fan-out.js";
 import { validateHubConfig, type HubConfig } from "./hub-config.js";
 import { createHubMetrics } from "./hub-metrics.js";
 import { createLogReader } from "./log-reader.js";
+import { startReconciler } from "./reconcile.js";
 import { Session, type VerifyToken } from "./session.js";
 
 export interface HubTuning {
@@ -38,10 +39,14 @@ export interface HubTuning {
   maxUnpublishedDashboards?: number;
   /** A republished range goes out once more this long after, for nodes that came back later. Default 3000. */
   republishEchoMs?: number;
+  /** Feeds are checked against the log heads this often (see reconcile.ts). Default 5000. */
+  reconcileMs?: number;
+  /** A feed behind the head is caught up only if still behind this long after. Default 1000. */
+  reconcileGraceMs?: number;
 }
 
 export interface HubDeps {
-  store: Pick<Store, "getDashboard" | "readEvents" | "recordAck">;
+  store: Pick<Store, "getDashboard" | "readEvents" | "recordAck" | "followedHeads">;
   broker: Broker;
   verifyToken: VerifyToken;
   config: HubConfig;
@@ -88,6 +93,7 @@ export function createHub(deps: HubDeps): Hub {
     maxUnpublishedDashboards: tuning.maxUnpublishedDashboards ?? 10_000,
     echoAfterMs: tuning.republishEchoMs,
   });
+  const reconciler = startReconciler({ store, feeds: () => index.feeds(), logger, intervalMs: tuning.reconcileMs, graceMs: tuning.reconcileGraceMs });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false, clientTracking: false });
   const sessions = new Set<Session>();
   const perPersona = new Map<string, number>();
@@ -184,6 +190,7 @@ export function createHub(deps: HubDeps): Hub {
       clearInterval(heartbeat);
       clearInterval(republishTimer);
       clearInterval(outagePoll);
+      reconciler.stop();
       fanOut.close();
       const drainMs = tuning.drainTimeoutMs ?? 5000;
       await Promise.all([...sessions].map((s) => s.shutdown(drainMs)));

@@ -1,5 +1,8 @@
-// Reads a dashboard's source_url: either {rows, primary_metric?} or a bare array of rows.
-import { checkWebhookUrl } from "../delivery/url-safety.js";
+// Reads a dashboard's source_url: either {rows, primary_metric?} or a bare array of rows. The same URL safety as
+// webhooks holds at every fetch: the name is resolved, every address checked, and the connection pinned to one.
+import { pinnedGet } from "../delivery/pinned-post.js";
+import { resolvePublicAddress, type Resolver } from "../delivery/url-safety.js";
+import { within } from "../delivery/within.js";
 import { checkJson } from "../http/json-guard.js";
 import { parseSnapshotBody, type SnapshotBody } from "../http/snapshot-body.js";
 
@@ -10,17 +13,33 @@ export interface SourceOptions {
   timeoutMs: number;
   maxBytes: number;
   maxRows: number;
+  /** Name lookups; the system resolver when absent. */
+  resolve?: Resolver;
 }
 
 export async function fetchSource(url: string, idField: string, o: SourceOptions): Promise<SourceResult> {
-  const check = checkWebhookUrl(url, o.allowPrivate);
-  if (!check.ok) return { ok: false, error: `source_url ${check.reason}` };
+  let parsed: URL;
   try {
-    const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs), headers: { accept: "application/json" } });
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, error: "source_url is not a URL" };
+  }
+  try {
+    const checked = await within(resolvePublicAddress(parsed, o.allowPrivate, o.resolve), o.timeoutMs, () => "timeout" as const);
+    if (checked === "timeout") return { ok: false, error: `resolving ${parsed.hostname} took over ${o.timeoutMs} ms` };
+    if (!checked.ok) return { ok: false, error: `source_url ${checked.reason}` };
+    const res = await pinnedGet({
+      url: parsed,
+      address: checked.address ?? parsed.hostname,
+      headers: { accept: "application/json" },
+      timeoutMs: o.timeoutMs,
+      maxBodyBytes: o.maxBytes,
+    });
+    if (res.kind === "too-large") return { ok: false, error: `source body over ${o.maxBytes} bytes` };
+    if (res.kind === "timeout") return { ok: false, error: `source took over ${o.timeoutMs} ms` };
+    if (res.kind === "error") return { ok: false, error: res.message.slice(0, 300) };
     if (res.status < 200 || res.status > 299) return { ok: false, error: `source answered ${res.status}` };
-    const text = await res.text();
-    if (Buffer.byteLength(text) > o.maxBytes) return { ok: false, error: `source body over ${o.maxBytes} bytes` };
-    const json: unknown = JSON.parse(text);
+    const json: unknown = JSON.parse(res.body.toString("utf8"));
     const bad = checkJson(json);
     if (bad) return { ok: false, error: `source ${bad.pointer}: ${bad.detail}` };
     const body = parseSnapshotBody(Array.isArray(json) ? { rows: json } : json, idField, o.maxRows);

@@ -1,13 +1,22 @@
 // Takes snapshots of dashboards whose metadata.snapshot_policy is "hourly" or a cron pattern, from their
-// source_url. Several nodes may run it: each due instant is claimed once through the idempotency keys.
+// source_url. The timer is set for the next due instant of any dashboard (and at least every refreshMs, to
+// learn of new and changed policies), and every due instant is taken. Several nodes may run it: each instant
+// is claimed once through the idempotency keys.
 import type { Logger } from "pino";
 import { sha256, snapshotContentHash } from "../http/content-hash.js";
 import type { LogEntry } from "../protocol/event.js";
-import type { Store } from "../store/store.js";
+import type { ScheduledDashboard, Store } from "../store/store.js";
 import { nextDue } from "./due-times.js";
 import { fetchSource, type SourceOptions } from "./fetch-source.js";
 
 export const SCHEDULER_ACTOR = "system:scheduler";
+/** The CONTRACT's bound on lateness: an instant this far past is skipped, not taken late. */
+export const MAX_LATENESS_MS = 20_000;
+
+export interface SchedulerTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
 
 export interface SchedulerOptions {
   store: Store;
@@ -15,36 +24,60 @@ export interface SchedulerOptions {
   logger: Logger;
   source: SourceOptions;
   now?: () => Date;
-  tickMs?: number;
+  timers?: SchedulerTimers;
+  /** How often the list of scheduled dashboards is read again. Default 5000. */
+  refreshMs?: number;
+  /** Dashboards fetched at once. Default 16. */
+  concurrency?: number;
 }
 
 export interface Scheduler {
-  /** One pass: snapshots every dashboard whose due instant has passed; returns how many it took. */
+  /** Rereads the dashboards, then takes every instant due now; returns how many snapshots it took. */
   tick(): Promise<number>;
   start(): void;
   stop(): void;
+  /** Resolves once the work in progress (if any) is done; for tests that drive the timers. */
+  settled(): Promise<void>;
 }
+
+interface Plan {
+  dashboard: ScheduledDashboard;
+  policy: unknown;
+  anchor: number;
+  /** The last instant handled (taken, skipped or before the policy was set). */
+  cursor: Date;
+}
+
+const realTimers: SchedulerTimers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 export function createScheduler(o: SchedulerOptions): Scheduler {
   const now = o.now ?? (() => new Date());
-  // dashboard id → the policy and instant it is next due; learnt on first sight, so a new node does not
-  // replay instants from before it started.
-  const due = new Map<string, { policy: unknown; at: Date }>();
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
+  const timers = o.timers ?? realTimers;
+  const refreshMs = o.refreshMs ?? 5000;
+  const concurrency = o.concurrency ?? 16;
+  const plans = new Map<string, Plan>();
+  let lastRefresh = -Infinity;
+  let timer: unknown = null;
+  let started = false;
+  let refreshing: Promise<void> | null = null;
+  // dashboard id → its chain of instants in flight
+  const active = new Map<string, Promise<number>>();
 
-  async function snapshot(dashboardId: string, idField: string, sourceUrl: string, slot: Date): Promise<boolean> {
+  async function snapshot(d: ScheduledDashboard, slot: Date): Promise<boolean> {
     const key = `scheduler:${slot.toISOString()}`;
-    const claim = await o.store.claimIdempotencyKey(dashboardId, key, sha256(key));
+    const claim = await o.store.claimIdempotencyKey(d.id, key, sha256(key));
     if (claim.state !== "claimed") return false;
-    const source = await fetchSource(sourceUrl, idField, o.source);
+    const source = await fetchSource(d.source_url!, d.id_field, o.source);
     if (!source.ok) {
-      o.logger.warn({ dashboard_id: dashboardId, error: source.error }, "scheduled snapshot skipped");
-      await o.store.completeIdempotencyKey(dashboardId, key, 502, { error: source.error });
+      o.logger.warn({ dashboard_id: d.id, instant: slot.toISOString(), error: source.error }, "scheduled snapshot skipped");
+      await o.store.completeIdempotencyKey(d.id, key, 502, { error: source.error });
       return false;
     }
     const result = await o.store.ingestSnapshot({
-      dashboardId,
+      dashboardId: d.id,
       rows: source.body.rows,
       primaryMetric: source.body.primary_metric,
       takenAt: null,
@@ -55,53 +88,134 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       idempotencyKey: key,
     });
     if (!result.ok) {
-      await o.store.releaseIdempotencyKey(dashboardId, key);
+      await o.store.releaseIdempotencyKey(d.id, key);
       return false;
     }
     o.publish(result.value.entries);
     return true;
   }
 
-  async function pass(): Promise<number> {
-    const current = now();
-    let taken = 0;
-    const dashboards = await o.store.listScheduledDashboards();
+  /** The first instant to consider: after the policy was set, but not one already too late to take. */
+  const startCursor = (anchor: number, at: Date) => new Date(Math.min(at.getTime(), Math.max(anchor, at.getTime() - MAX_LATENESS_MS)));
+
+  async function refresh(at: Date) {
+    // Set first: a failed read is tried again after refreshMs, not at once.
+    lastRefresh = at.getTime();
     const seen = new Set<string>();
-    for (const d of dashboards) {
+    for (const d of await o.store.listScheduledDashboards()) {
       seen.add(d.id);
       const policy = d.metadata.snapshot_policy;
-      const known = due.get(d.id);
-      if (!known || known.policy !== policy) {
-        const at = nextDue(policy, current);
-        if (at) due.set(d.id, { policy, at });
-        continue;
-      }
-      if (known.at > current) continue;
-      due.set(d.id, { policy, at: nextDue(policy, current) ?? known.at });
+      const anchor = Date.parse(d.policy_set_at);
+      const known = plans.get(d.id);
+      if (known && known.policy === policy && known.anchor === anchor) known.dashboard = d;
+      else plans.set(d.id, { dashboard: d, policy, anchor, cursor: startCursor(anchor, at) });
+    }
+    for (const id of plans.keys()) if (!seen.has(id)) plans.delete(id);
+  }
+
+  /** Takes this dashboard's due instants in order, one at a time. */
+  async function catchUp(plan: Plan): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      const at = now();
+      const floor = at.getTime() - MAX_LATENESS_MS;
+      if (plan.cursor.getTime() < floor) plan.cursor = new Date(floor);
+      const instant = nextDue(plan.policy, plan.cursor);
+      if (!instant || instant > at) return taken;
+      plan.cursor = instant;
+      const d = plan.dashboard;
       if (!d.source_url) {
         o.logger.debug({ dashboard_id: d.id }, "scheduled dashboard has no source_url");
         continue;
       }
       try {
-        if (await snapshot(d.id, d.id_field, d.source_url, known.at)) taken++;
+        if (await snapshot(d, instant)) taken++;
       } catch (err) {
         o.logger.error({ err, dashboard_id: d.id }, "scheduled snapshot failed");
       }
     }
-    for (const id of due.keys()) if (!seen.has(id)) due.delete(id);
-    return taken;
+  }
+
+  /** Starts a chain for each due dashboard that has none, up to the concurrency bound. */
+  function dispatch(): Promise<number>[] {
+    const at = now();
+    const chains: Promise<number>[] = [];
+    for (const plan of plans.values()) {
+      if (active.size >= concurrency) break;
+      if (active.has(plan.dashboard.id)) continue;
+      const next = nextDue(plan.policy, plan.cursor);
+      if (next === null || next > at) continue;
+      const chain = catchUp(plan).finally(() => {
+        active.delete(plan.dashboard.id);
+        if (started) dispatch();
+        arm();
+      });
+      active.set(plan.dashboard.id, chain);
+      chains.push(chain);
+    }
+    return chains;
+  }
+
+  function arm() {
+    if (!started) return;
+    if (timer !== null) timers.clear(timer);
+    const at = now().getTime();
+    let wake = lastRefresh + refreshMs;
+    // When every lane is busy, the next chain to finish dispatches again.
+    if (active.size < concurrency) for (const p of plans.values()) {
+      if (active.has(p.dashboard.id)) continue;
+      const next = nextDue(p.policy, p.cursor);
+      if (next) wake = Math.min(wake, next.getTime());
+    }
+    timer = timers.set(() => {
+      timer = null;
+      if (now().getTime() >= lastRefresh + refreshMs) void tick().catch((err: unknown) => o.logger.error({ err }, "scheduler pass failed"));
+      else {
+        dispatch();
+        arm();
+      }
+    }, Math.max(0, wake - at));
+  }
+
+  /** One refresh at a time; the timer is set again as soon as the due chains are started. */
+  function tick(): Promise<number> {
+    if (refreshing) return refreshing.then(() => 0);
+    const read = refresh(now());
+    const done: Promise<void> = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    refreshing = done;
+    void done.then(() => {
+      if (refreshing === done) refreshing = null;
+    });
+    return read.then(
+      async () => {
+        const chains = dispatch();
+        arm();
+        return (await Promise.all(chains)).reduce((a, b) => a + b, 0);
+      },
+      (err: unknown) => {
+        arm();
+        throw err;
+      },
+    );
   }
 
   return {
-    tick: () => (running ??= pass().finally(() => (running = null))),
+    tick,
     start() {
-      if (timer) return;
-      timer = setInterval(() => void this.tick().catch((err: unknown) => o.logger.error({ err }, "scheduler pass failed")), o.tickMs ?? 15_000);
-      timer.unref();
+      if (started) return;
+      started = true;
+      void tick().catch((err: unknown) => o.logger.error({ err }, "scheduler pass failed"));
     },
     stop() {
-      if (timer) clearInterval(timer);
+      started = false;
+      if (timer !== null) timers.clear(timer);
       timer = null;
+    },
+    async settled() {
+      while (refreshing || active.size > 0) await Promise.allSettled([refreshing, ...active.values()]);
     },
   };
 }

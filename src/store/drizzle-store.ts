@@ -6,10 +6,11 @@ import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
 import { appendEvents, readEvents } from "./event-log.js";
+import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
-import { acks, dashboards, events, snapshots, subscriptions } from "./schema.js";
+import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
 import type {
   CreatedSubscription,
@@ -74,6 +75,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
           if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
         }
         const columns = Object.fromEntries(Object.entries(settingsColumns(patch)).filter(([, v]) => v !== undefined));
+        if (patch.metadata && patch.metadata.snapshot_policy !== current.metadata.snapshot_policy) Object.assign(columns, { policySetAt: now() });
         if (Object.keys(columns).length === 0) return toDashboard(current);
         const [row] = await tx.update(dashboards).set(columns).where(eq(dashboards.id, id)).returning();
         return toDashboard(row!);
@@ -89,9 +91,11 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       const rows = await db
         .select()
         .from(dashboards)
-        .where(and(isNotNull(sql`${dashboards.metadata}->>'snapshot_policy'`), ne(sql`${dashboards.metadata}->>'snapshot_policy'`, "manual")));
-      return rows.map(toDashboard);
+        .where(SCHEDULED);
+      return rows.map((r) => ({ ...toDashboard(r), policy_set_at: (r.policySetAt ?? r.createdAt).toISOString() }));
     },
+
+    followedHeads: (dashboardIds, personas) => followedHeads(db, dashboardIds, personas),
 
     ingestSnapshot: (input) => db.transaction((tx) => ingestSnapshot(tx, cache, input, now())),
 

@@ -17,6 +17,9 @@ import {
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const seq = (name: string) => bigint(name, { mode: "number" });
 
+/** The scheduler's filter, spelt once so its query can use the partial index. */
+export const SCHEDULED = sql`metadata->>'snapshot_policy' IS NOT NULL AND metadata->>'snapshot_policy' <> 'manual'`;
+
 export const dashboards = pgTable("dashboards", {
   id: text("id").primaryKey(),
   name: text("name"),
@@ -31,7 +34,9 @@ export const dashboards = pgTable("dashboards", {
   latestSnapshotId: uuid("latest_snapshot_id"),
   latestTakenAt: ts("latest_taken_at"),
   createdAt: ts("created_at").notNull().defaultNow(),
-});
+  // When metadata.snapshot_policy last changed; null: since creation. The scheduler's first instant follows it.
+  policySetAt: ts("policy_set_at"),
+}, (t) => [index("dashboards_scheduled").on(t.id).where(SCHEDULED)]);
 
 export const snapshots = pgTable(
   "snapshots",
@@ -70,7 +75,11 @@ export const subscriptions = pgTable(
     lastNotifiedSnapshotId: uuid("last_notified_snapshot_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("subscriptions_dashboard").on(t.dashboardId)],
+  (t) => [
+    index("subscriptions_dashboard").on(t.dashboardId),
+    // The hub's reconciler looks a followed persona's subscriptions up (followed-heads.ts).
+    index("subscriptions_persona").on(t.subscriberId, t.dashboardId).where(sql`subscriber_kind = 'persona'`),
+  ],
 );
 
 export const events = pgTable(

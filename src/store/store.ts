@@ -1,6 +1,7 @@
 // The Store port: everything the hub keeps. One drizzle implementation runs on PostgreSQL and on PGlite.
 import type { Diff, Row, Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { FollowedHeads } from "./followed-heads.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -19,6 +20,11 @@ export interface Dashboard extends DashboardSettings {
   head_seq: number;
   latest_snapshot_id: string | null;
   created_at: string;
+}
+
+/** For the scheduler: when the current snapshot_policy was set (the dashboard's creation, or the PATCH). */
+export interface ScheduledDashboard extends Dashboard {
+  policy_set_at: string;
 }
 
 export interface SnapshotMeta {
@@ -132,7 +138,7 @@ export interface Store {
   updateDashboard(id: string, patch: Partial<DashboardSettings>): Promise<Dashboard | "not-found" | "top-n-conflict">;
   getDashboard(id: string): Promise<Dashboard | null>;
   /** Dashboards whose metadata.snapshot_policy is not manual, for the scheduler. */
-  listScheduledDashboards(): Promise<Dashboard[]>;
+  listScheduledDashboards(): Promise<ScheduledDashboard[]>;
 
   ingestSnapshot(input: IngestInput): Promise<IngestResult>;
   listSnapshots(dashboardId: string, limit: number): Promise<SnapshotMeta[]>;
@@ -155,6 +161,8 @@ export interface Store {
 
   /** Deletes events older than `before`; returns how many. */
   pruneEvents(before: Date): Promise<number>;
+  /** The hub's reconciler: heads of followed dashboards and personas' latest alerts, in one query. */
+  followedHeads(dashboardIds: readonly string[], personas: readonly string[]): Promise<FollowedHeads>;
   /** Cheap liveness check for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { canPublish, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
+import { requireSafeSource } from "../../delivery/url-safety.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { DASHBOARD_ID, dashboardCreateSchema, dashboardPatchSchema } from "../schemas.js";
 import { parseOrThrow } from "../validate.js";
@@ -28,12 +29,13 @@ export async function loadDashboard(store: Store, id: string): Promise<Dashboard
   return dashboard;
 }
 
-export function dashboardRoutes({ store }: ApiDeps) {
+export function dashboardRoutes({ store, limits }: ApiDeps) {
   return new Hono<Env>()
     .post("/", async (c) => {
       requirePublisher(c.get("principal"));
       const body = parseOrThrow(dashboardCreateSchema, (await readJson(c)).value);
       const { id, ...settings } = body;
+      requireSafeSource(settings.source_url, limits.webhookAllowPrivate);
       const created = await store.createDashboard(id, { ...DEFAULT_SETTINGS, ...settings });
       if (created === "conflict") throw new HttpProblem("conflict", `dashboard ${id} already exists`);
       return c.json(created, 201);
@@ -45,6 +47,7 @@ export function dashboardRoutes({ store }: ApiDeps) {
         throw validationProblem([{ pointer: "/id", detail: "a dashboard's id cannot be changed" }]);
       }
       const patch = parseOrThrow(dashboardPatchSchema, value);
+      requireSafeSource(patch.source_url, limits.webhookAllowPrivate);
       await loadDashboard(store, c.req.param("id"));
       const updated = await store.updateDashboard(c.req.param("id"), patch);
       if (updated === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
