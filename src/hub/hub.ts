@@ -20,6 +20,7 @@ import { validateHubConfig, type HubConfig } from "./hub-config.js";
 import { createHubMetrics } from "./hub-metrics.js";
 import { createLogReader } from "./log-reader.js";
 import { Session, type VerifyToken } from "./session.js";
+import { watchShardOutages } from "./shard-outage.js";
 
 export interface HubTuning {
   /** While the broker is down, feeds are caught up from the log this often. Default 2000. */
@@ -116,6 +117,8 @@ export function createHub(deps: HubDeps): Hub {
   broker.onStateChange(onBrokerState);
   if (broker.state === "down") onBrokerState("down");
 
+  const shardOutage = watchShardOutages({ broker, index, pollMs: tuning.outagePollMs ?? 2000, onLiveAgain: () => void fanOut.republish() });
+
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.heartbeat();
   }, config.heartbeatMs);
@@ -184,6 +187,7 @@ export function createHub(deps: HubDeps): Hub {
       clearInterval(heartbeat);
       clearInterval(republishTimer);
       clearInterval(outagePoll);
+      shardOutage.close();
       fanOut.close();
       const drainMs = tuning.drainTimeoutMs ?? 5000;
       await Promise.all([...sessions].map((s) => s.shutdown(drainMs)));
