@@ -162,3 +162,26 @@ describe("Redis Cluster broker: a live slot move", () => {
     expect(await got.waitFor(1)).toContain("after the move");
   }, 30_000);
 });
+
+// Last in the file: it changes the cluster's shape (a replica added and promoted, a master gone).
+describe("Redis Cluster broker: failover to a replica", () => {
+  it("follows a dead master's topics to the promoted replica and reports them up", async () => {
+    const broker = await openUp();
+    const master = cluster.nodes[0]!;
+    const replica = await cluster.addReplica(master);
+    const topic = await topicOn(master, "failover");
+    const got = createCollector<string>();
+    await broker.subscribe(topic, got.push);
+    const changes: [string[], BrokerState][] = [];
+    broker.shards.onTopicsChange((topics, state) => changes.push([topics, state]));
+
+    await cluster.kill(master);
+    await expect.poll(() => cluster.ownerOf(topic), { timeout: 20_000 }).toBe(replica);
+    await expect.poll(() => changes.filter(([t, s]) => s === "up" && t.includes(topic)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(broker.shards.topicState(topic)).toBe("up");
+    expect(broker.shards.states()[replica.address]).toBe("up");
+    expect(await shardNumSub(replica, topic)).toBe(1);
+    await broker.publish(topic, "after failover");
+    expect(await got.waitFor(1)).toContain("after failover");
+  }, 90_000);
+});

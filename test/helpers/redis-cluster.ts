@@ -35,6 +35,8 @@ export interface RedisCluster {
   lowestSlotOf(node: ClusterNode): Promise<number>;
   /** Moves `from`'s lowest slot to `to` with `redis-cli --cluster reshard`, live. */
   moveLowestSlot(from: ClusterNode, to: ClusterNode): Promise<void>;
+  /** Starts one more node as a replica of `master` and waits until it has synced. */
+  addReplica(master: ClusterNode): Promise<ClusterNode>;
   /** Sums a cmdstat's calls (e.g. "publish") over the running nodes. */
   commandCalls(command: string): Promise<number>;
   stop(): Promise<void>;
@@ -140,6 +142,21 @@ export async function startRedisCluster(size = 3, timeoutMs = 20_000): Promise<R
         { timeout: timeoutMs },
       );
       await untilClusterOk();
+    },
+    async addReplica(master) {
+      const [port] = await sparePortsBelow(1);
+      const replica: ClusterNode = { port: port!, address: `127.0.0.1:${port}`, url: `redis://127.0.0.1:${port}`, running: false };
+      await start(replica);
+      const masterId = (await cli(master, "cluster", "myid")).trim();
+      await run("redis-cli", ["--cluster", "add-node", replica.address, master.address, "--cluster-slave", "--cluster-master-id", masterId], { timeout: timeoutMs });
+      nodes.push(replica);
+      const deadline = Date.now() + timeoutMs;
+      while (!(await cli(replica, "info", "replication")).includes("master_link_status:up")) {
+        if (Date.now() > deadline) throw new Error("replica did not sync");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await untilClusterOk();
+      return replica;
     },
     async commandCalls(command) {
       let total = 0;
