@@ -26,9 +26,10 @@ beforeAll(async () => {
   cluster = await startRedisCluster(3);
   db = await createPostgresDatabase();
   const env = { REDIS_CLUSTER_URLS: cluster.urls };
-  nodes.push(...(await Promise.all([0, 1, 2].map(() => HubNode.start({ databaseUrl: db.url, env })))));
+  // One at a time: three hubs compiling at once on a busy machine can miss HubNode's start timeout.
+  for (let i = 0; i < 3; i++) nodes.push(await HubNode.start({ databaseUrl: db.url, env }));
   admin = await mintToken(TEST_SECRET, { sub: "publisher-1", roles: ["admin"] });
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   for (const c of clients) c.close();
   await Promise.all(nodes.map((n) => n.stop()));
