@@ -28,12 +28,29 @@ const msList = z
   .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "must be a comma-separated list of milliseconds")
   .transform((v) => v.split(",").map((s) => Number(s.trim())));
 
+const redisUrlList = z
+  .string()
+  .refine(
+    (v) =>
+      v.split(",").every((part) => {
+        try {
+          const u = new URL(part.trim());
+          return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "" && u.port !== "";
+        } catch {
+          return false;
+        }
+      }),
+    "must be a comma-separated list of redis://host:port URLs",
+  )
+  .transform((v) => v.split(",").map((part) => part.trim()));
+
 const schema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  REDIS_CLUSTER_URLS: redisUrlList.optional(),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_JWKS_URL: url(["https:", "http:"]).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -70,6 +87,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   redisUrl: string | null;
+  /** Seed nodes of a Redis Cluster (sharded pub/sub); never set together with redisUrl. */
+  redisClusterUrls: string[] | null;
   jwt: { secret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
   smtpUrl: string | null;
   smtpFrom: string;
@@ -113,6 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`));
   }
+  if (parsed.data.REDIS_URL && parsed.data.REDIS_CLUSTER_URLS) {
+    throw new ConfigError(["REDIS_CLUSTER_URLS: cannot be set together with REDIS_URL (a cluster or one Redis, not both)"]);
+  }
   return toConfig(parsed.data);
 }
 
@@ -123,6 +145,7 @@ function toConfig(e: Env): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
+    redisClusterUrls: e.REDIS_CLUSTER_URLS ?? null,
     jwt: {
       secret: e.JWT_SECRET ?? null,
       jwksUrl: e.JWT_JWKS_URL ?? null,

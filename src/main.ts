@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const hub = await startHub(config);
-  hub.logger.info({ url: hub.url, store: config.databaseUrl ? "postgres" : "pglite", broker: config.redisUrl ? "redis" : "memory" }, "dashwatch hub listening");
+  hub.logger.info({ url: hub.url, store: config.databaseUrl ? "postgres" : "pglite", broker: config.redisClusterUrls ? "redis-cluster" : config.redisUrl ? "redis" : "memory" }, "dashwatch hub listening");
   if (!config.smtpUrl) hub.logger.warn("SMTP_URL is not set: email deliveries stay queued");
   if (!config.databaseUrl && !config.jwt.secret && hub.jwtSecret) {
     const token = await mintToken(hub.jwtSecret, { sub: "demo-admin", roles: ["admin"], expiresIn: "30d" });

@@ -7,6 +7,8 @@ import { createApp } from "./app.js";
 import type { Broker } from "./broker/broker.js";
 import { createMemoryBroker } from "./broker/memory-broker.js";
 import { createRedisBroker } from "./broker/redis-broker.js";
+import { brokerChecks } from "./broker/broker-checks.js";
+import { createRedisClusterBroker } from "./broker/redis-cluster-broker.js";
 import type { Config } from "./config.js";
 import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
@@ -36,7 +38,11 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
   const store = createDrizzleStore(database);
-  const broker: Broker = config.redisUrl ? createRedisBroker({ url: config.redisUrl, logger }) : createMemoryBroker();
+  const broker: Broker = config.redisClusterUrls
+    ? createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
+    : config.redisUrl
+      ? createRedisBroker({ url: config.redisUrl, logger })
+      : createMemoryBroker();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
@@ -76,7 +82,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMin: config.rateLimitPerMin,
     metrics,
-    health: () => ({ broker: broker.state }),
+    health: () => ({ ...brokerChecks(broker) }),
     mount: mountConsole,
   });
 

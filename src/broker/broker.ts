@@ -13,6 +13,21 @@ export interface Broker {
   onStateChange(listener: (state: BrokerState) => void): void;
   readonly state: BrokerState;
   close(): Promise<void>;
+  /** Present when topics live on shards that fail apart (Redis Cluster); `state` is then "down" only when every shard is. */
+  readonly shards?: ShardHealth;
+}
+
+/** Per-shard health: which topics a down shard takes with it, so only their feeds fall back to the log. */
+export interface ShardHealth {
+  /** Each master's host:port and whether this node's probe through it came back. */
+  states(): Record<string, BrokerState>;
+  /** The state of the shard that owns `topic` now. */
+  topicState(topic: string): BrokerState;
+  /**
+   * Called with this node's subscribed topics whose shard went down, or that are live again: their shard
+   * came back, or they moved to another shard and are subscribed there. Either way their feeds catch up.
+   */
+  onTopicsChange(listener: (topics: string[], state: BrokerState) => void): void;
 }
 
 export const topics = {

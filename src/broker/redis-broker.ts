@@ -7,10 +7,11 @@ import { fullJitterBackoff, type BackoffOptions } from "./backoff.js";
 import type { Broker, BrokerState } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createManagedClient } from "./redis-client.js";
+import { createStateListeners } from "./state-listeners.js";
 import { withTimeout } from "./with-timeout.js";
 
-export interface RedisBrokerOptions {
-  url: string;
+/** The health and timing options both Redis brokers take. */
+export interface RedisHealthOptions {
   logger?: Logger;
   /** How often the probe runs while up, and how often recovery is retried while down. Default 2000. */
   probeIntervalMs?: number;
@@ -21,6 +22,10 @@ export interface RedisBrokerOptions {
   connectTimeoutMs?: number;
   /** Reconnect delays (node-redis reconnectStrategy), full jitter. Default 50 ms doubling up to 5 s. */
   reconnect?: BackoffOptions;
+}
+
+export interface RedisBrokerOptions extends RedisHealthOptions {
+  url: string;
 }
 
 export interface RedisBroker extends Broker {
@@ -37,8 +42,7 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
   const commandTimeoutMs = o.commandTimeoutMs ?? 1000;
   const nodeChannel = `dw:node:${randomBytes(8).toString("hex")}`;
   const handlers = new Map<string, (message: string) => void>();
-  const listeners = new Set<(state: BrokerState) => void>();
-  let state: BrokerState = "down";
+  const whole = createStateListeners(log);
   let closed = false;
   let checking = false;
   let checkAgain = false;
@@ -59,7 +63,7 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
     onReady: () => void check(),
     onLost: (reason: string, error?: unknown) => {
       if (closed) return;
-      if (state === "up") log.warn({ reason, err: error }, "redis connection lost");
+      if (whole.state === "up") log.warn({ reason, err: error }, "redis connection lost");
       setState("down");
     },
   };
@@ -68,18 +72,7 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
   const timer = setInterval(() => void check(), probeIntervalMs);
   timer.unref();
 
-  function setState(next: BrokerState) {
-    if (state === next || closed) return;
-    state = next;
-    log.info({ state: next }, "broker state");
-    for (const listener of listeners) {
-      try {
-        listener(next);
-      } catch (error) {
-        log.error({ err: error }, "broker state listener threw");
-      }
-    }
-  }
+  const setState = (next: BrokerState) => whole.set(next);
 
   /** One health step: recover when down (resubscribe everything, then probe), probe when up. */
   async function check(): Promise<void> {
@@ -94,7 +87,7 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
         setState("down");
         return;
       }
-      if (state === "down") {
+      if (whole.state === "down") {
         // Idempotent in node-redis: a channel it already holds only gains the (same) listener.
         await withTimeout(sub.client.subscribe([nodeChannel, ...handlers.keys()], onMessage), commandTimeoutMs, "subscribe");
       }
@@ -141,11 +134,11 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
   return {
     nodeChannel,
     get state() {
-      return state;
+      return whole.state;
     },
     async publish(topic, message) {
       if (closed) throw new BrokerDownError("closed");
-      if (state !== "up" || !pub.ready) throw new BrokerDownError("redis unavailable");
+      if (whole.state !== "up" || !pub.ready) throw new BrokerDownError("redis unavailable");
       try {
         await withTimeout(pub.client.publish(topic, message), commandTimeoutMs, "publish");
       } catch (error) {
@@ -172,27 +165,11 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
       // A failed unsubscribe only leaves a channel whose messages nobody handles.
       await withTimeout(sub.client.unsubscribe(topic, onMessage), commandTimeoutMs, "unsubscribe").catch(() => {});
     },
-    onStateChange(listener) {
-      listeners.add(listener);
-    },
-    waitUntilUp(timeoutMs) {
-      if (state === "up") return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const onUp = (s: BrokerState) => {
-          if (s !== "up") return;
-          clearTimeout(t);
-          listeners.delete(onUp);
-          resolve(true);
-        };
-        const t = setTimeout(() => {
-          listeners.delete(onUp);
-          resolve(false);
-        }, timeoutMs);
-        listeners.add(onUp);
-      });
-    },
+    onStateChange: (listener) => whole.add(listener),
+    waitUntilUp: (timeoutMs) => whole.waitFor("up", timeoutMs),
     async close() {
       closed = true;
+      whole.stop();
       clearInterval(timer);
       handlers.clear();
       pub.destroy();

@@ -81,7 +81,7 @@ export function buildOpenApi(version: string) {
         parameters: [idParam, ...queryParams(auditQuerySchema)],
         get: { summary: "Audit report of the log", responses: { 200: json("report (json or html)"), ...errors } },
       },
-      "/health": { get: { summary: "Liveness and dependencies", security: [], responses: { 200: json("ok"), 503: json("degraded") } } },
+      "/health": { get: { summary: "Liveness and dependencies", security: [], responses: { 200: json("ok or degraded (broker wholly or partly down)"), 503: json("down (store unreachable)") } } },
       "/metrics": { get: { summary: "Prometheus metrics", security: [], responses: { 200: { description: "text/plain" } } } },
       "/openapi.json": { get: { summary: "This document", security: [], responses: { 200: json("OpenAPI 3.1") } } },
     },

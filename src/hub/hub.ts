@@ -21,6 +21,7 @@ import { createHubMetrics } from "./hub-metrics.js";
 import { createLogReader } from "./log-reader.js";
 import { startReconciler } from "./reconcile.js";
 import { Session, type VerifyToken } from "./session.js";
+import { watchShardOutages } from "./shard-outage.js";
 
 export interface HubTuning {
   /** While the broker is down, feeds are caught up from the log this often. Default 2000. */
@@ -122,6 +123,8 @@ export function createHub(deps: HubDeps): Hub {
   broker.onStateChange(onBrokerState);
   if (broker.state === "down") onBrokerState("down");
 
+  const shardOutage = watchShardOutages({ broker, index, pollMs: tuning.outagePollMs ?? 2000, onLiveAgain: () => void fanOut.republish() });
+
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.heartbeat();
   }, config.heartbeatMs);
@@ -191,6 +194,7 @@ export function createHub(deps: HubDeps): Hub {
       clearInterval(republishTimer);
       clearInterval(outagePoll);
       reconciler.stop();
+      shardOutage.close();
       fanOut.close();
       const drainMs = tuning.drainTimeoutMs ?? 5000;
       await Promise.all([...sessions].map((s) => s.shutdown(drainMs)));

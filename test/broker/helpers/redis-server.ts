@@ -44,7 +44,7 @@ async function sparePort(): Promise<number> {
   return port;
 }
 
-async function untilAccepting(port: number, timeoutMs: number): Promise<void> {
+export async function untilAccepting(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
