@@ -21,6 +21,7 @@ function health(store: Store, broker: Broker) {
     logger: pino({ level: "silent" }),
     now: () => new Date(),
     limits: { maxRows: 10, webhookAllowPrivate: false },
+    subscriptionQuota: { perDashboard: 1000, perOwner: 100 },
     verifyToken: createTokenVerifier({ secret: "health-test-secret-0123456789-0123456789", jwksUrl: null, issuer: null, audience: null }),
     maxBodyBytes: 1024,
     rateLimitPerMin: 0,
