@@ -5,36 +5,39 @@
 // once per commit on PARTS_TOPIC, which every node holding a persona channel listens to. So a snapshot
 // costs the broker its diff twice, whatever the number of alerts.
 //
-// Message: "DW2" + header JSON + "\n" + the texts the header measures (parts first, then each entry's head
-// and tail). JSON.stringify never writes a raw newline, so the first one ends the header; the texts are
-// sliced, never parsed: a receiving node parses only the header.
+// Message: "DW2" + header JSON + "\n" + the texts the header measures (parts first, then each entry's data
+// up to its part). JSON.stringify never writes a raw newline, so the first one ends the header; the texts
+// are sliced, never parsed: a receiving node parses only the header (routing facts and the event's
+// members before `data`, from which it writes those members again, the same way the log path does).
 import { topics } from "../broker/broker.js";
-import type { LogEntry } from "../protocol/event.js";
-import { diffText, splitEvent, type EventSplit } from "./event-json.js";
+import { EVENT_KINDS, type HubEvent, type LogEntry } from "../protocol/event.js";
+import { diffText, splitData } from "./event-json.js";
 
 export const PARTS_TOPIC = "dw:parts";
 const MAGIC = "DW2";
 
-/** [dashboard_id, seq, persona, prev_seq, head length, part key or null, tail length] */
-type WireEntry = [string, number, string | null, number | null, number, string | null, number];
+/** [index into `m`, seq, index into EVENT_KINDS, persona, prev_seq, length of the data head, index into `p` or -1] */
+type WireEntry = [number, number, number, string | null, number | null, number, number];
 
+/** A message of PARTS_TOPIC has only `p`. */
 interface Header {
   /** Publisher's clock, ms since the epoch. */
-  t: number;
-  /** [key, text length] */
-  p: [string, number][];
-  e: WireEntry[];
+  t?: number;
+  /** [dashboard_id, at, actor]: the same for every event of a commit, so written once. */
+  m?: [string, string, string][];
+  /** Part keys; a part carried here has its text length too, one named only has none. */
+  p: ([string, number] | [string])[];
+  e?: WireEntry[];
 }
 
 /** One entry as received: routing facts and the text of its body around the part it names. */
 export interface WireRef {
-  dashboardId: string;
-  seq: number;
+  event: Pick<HubEvent, "dashboard_id" | "seq" | "kind" | "at" | "actor">;
   persona: string | null;
   prevSeq: number | null;
+  /** The data up to the part, or all of it. */
   head: string;
   partKey: string | null;
-  tail: string;
 }
 
 export interface Batch {
@@ -52,51 +55,51 @@ export interface TopicMessage {
 
 interface Prepared {
   entry: LogEntry;
-  split: EventSplit;
-  /** Names the shared diff; null when it is written inline (a null diff, the first snapshot's). */
+  head: string;
+  /** Names the shared diff; null when the data has none or writes it inline (the first snapshot's null). */
   partKey: string | null;
 }
 
-/** Every entry's body is cut once and every diff written once, whatever the number of topics. */
+/** Every entry's data is cut once and every diff written once, whatever the number of topics. */
 function prepare(entries: LogEntry[]): { prepared: Prepared[]; parts: Map<string, string> } {
   const keyOf = new Map<unknown, string>();
   const parts = new Map<string, string>();
   const prepared = entries.map((entry): Prepared => {
-    const split = splitEvent(entry.event);
-    if (!split.hasDiff) return { entry, split, partKey: null };
-    if (split.diff === null || typeof split.diff !== "object") {
-      return { entry, split: { ...split, head: split.head + diffText(split.diff), hasDiff: false }, partKey: null };
-    }
+    const split = splitData(entry.event.data);
+    if (!split.hasDiff) return { entry, head: split.head, partKey: null };
+    if (split.diff === null || typeof split.diff !== "object") return { entry, head: `${split.head}${diffText(split.diff)}}`, partKey: null };
     let key = keyOf.get(split.diff);
     if (key === undefined) {
       key = `${entry.event.dashboard_id}/${entry.event.seq}`;
       keyOf.set(split.diff, key);
       parts.set(key, diffText(split.diff));
     }
-    return { entry, split, partKey: key };
+    return { entry, head: split.head, partKey: key };
   });
   return { prepared, parts };
 }
 
 function encodeMessage(t: number, list: Prepared[], parts: Map<string, string>, inlineParts: boolean): string {
-  const carried = new Map<string, string>();
-  if (inlineParts) for (const p of list) if (p.partKey !== null) carried.set(p.partKey, parts.get(p.partKey)!);
-  const header: Header = {
-    t,
-    p: [...carried].map(([key, text]) => [key, text.length]),
-    e: list.map(({ entry, split, partKey }) => [
-      entry.event.dashboard_id,
-      entry.event.seq,
-      entry.persona,
-      entry.prev_seq,
-      split.head.length,
-      partKey,
-      split.tail.length,
-    ]),
-  };
+  const meta = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const header = { t, m: [] as [string, string, string][], p: [] as ([string, number] | [string])[], e: [] as WireEntry[] } satisfies Header;
+  const carried: string[] = [];
+  for (const { entry, head, partKey } of list) {
+    const { dashboard_id, seq, kind, at, actor } = entry.event;
+    const metaKey = JSON.stringify([dashboard_id, at, actor]);
+    let m = meta.get(metaKey);
+    if (m === undefined) meta.set(metaKey, (m = header.m.push([dashboard_id, at, actor]) - 1));
+    let p = partKey === null ? -1 : keys.get(partKey);
+    if (p === undefined) {
+      const text = inlineParts ? parts.get(partKey!)! : undefined;
+      keys.set(partKey!, (p = header.p.push(text === undefined ? [partKey!] : [partKey!, text.length]) - 1));
+      if (text !== undefined) carried.push(text);
+    }
+    header.e.push([m, seq, EVENT_KINDS.indexOf(kind), entry.persona, entry.prev_seq, head.length, p]);
+  }
   let out = MAGIC + JSON.stringify(header) + "\n";
-  for (const text of carried.values()) out += text;
-  for (const { split } of list) out += split.head + split.tail;
+  for (const text of carried) out += text;
+  for (const { head } of list) out += head;
   return out;
 }
 
@@ -123,9 +126,8 @@ export function encodeCommit(entries: LogEntry[], t: number): { messages: TopicM
   // Parts first: over one connection, messages arrive in the order published, so a node usually holds
   // the part before the alert that names it (and waits a little when it does not).
   if (personaParts.size > 0) {
-    let message = MAGIC + JSON.stringify({ t, p: [...personaParts].map(([k, v]) => [k, v.length]), e: [] } satisfies Header) + "\n";
-    for (const text of personaParts.values()) message += text;
-    messages.push({ topic: PARTS_TOPIC, entries: [], message });
+    const header: Header = { p: [...personaParts].map(([k, v]) => [k, v.length]) };
+    messages.push({ topic: PARTS_TOPIC, entries: [], message: MAGIC + JSON.stringify(header) + "\n" + [...personaParts.values()].join("") });
   }
   for (const [topic, { persona, list }] of byTopic) {
     messages.push({ topic, entries: list.map((p) => p.entry), message: encodeMessage(t, list, parts, !persona) });
@@ -140,20 +142,34 @@ export function encodeBatch(entries: LogEntry[], t: number): string {
 }
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isStringOrNull = (v: unknown) => v === null || typeof v === "string";
+const isString = (v: unknown): v is string => typeof v === "string";
 
-function validEntry(e: unknown): e is WireEntry {
-  return (
-    Array.isArray(e) &&
-    e.length === 7 &&
-    typeof e[0] === "string" &&
-    isInt(e[1]) &&
-    isStringOrNull(e[2]) &&
-    (e[3] === null || isInt(e[3])) &&
-    isInt(e[4]) &&
-    isStringOrNull(e[5]) &&
-    isInt(e[6])
+function validHeader(raw: unknown): raw is Required<Header> {
+  if (typeof raw !== "object" || raw === null) return false;
+  const header = raw as Record<string, unknown>;
+  // A parts-only message: nothing to route, so no time or events.
+  if (header.e === undefined) Object.assign(header, { t: 0, m: [], e: [] });
+  const { t, m, p, e } = header;
+  if (typeof t !== "number" || !Array.isArray(m) || !Array.isArray(p) || !Array.isArray(e)) return false;
+  const metaOk = m.every((x: unknown) => Array.isArray(x) && x.length === 3 && x.every(isString));
+  const partsOk = p.every((x: unknown) => Array.isArray(x) && isString(x[0]) && (x.length === 1 || (x.length === 2 && isInt(x[1]))));
+  const entriesOk = e.every(
+    (x: unknown) =>
+      Array.isArray(x) &&
+      x.length === 7 &&
+      isInt(x[0]) &&
+      x[0] < m.length &&
+      isInt(x[1]) &&
+      isInt(x[2]) &&
+      x[2] < EVENT_KINDS.length &&
+      (x[3] === null || isString(x[3])) &&
+      (x[4] === null || isInt(x[4])) &&
+      isInt(x[5]) &&
+      Number.isSafeInteger(x[6]) &&
+      x[6] >= -1 &&
+      x[6] < p.length,
   );
+  return metaOk && partsOk && entriesOk;
 }
 
 /** null for anything that is not a batch: a broker message is never trusted to be well formed. */
@@ -161,29 +177,26 @@ export function decodeBatch(message: string): Batch | null {
   if (!message.startsWith(MAGIC)) return null;
   const end = message.indexOf("\n");
   if (end < 0) return null;
-  let raw: unknown;
+  let header: unknown;
   try {
-    raw = JSON.parse(message.slice(MAGIC.length, end));
+    header = JSON.parse(message.slice(MAGIC.length, end));
   } catch {
     return null;
   }
-  if (typeof raw !== "object" || raw === null) return null;
-  const { t, p, e } = raw as Record<string, unknown>;
-  if (typeof t !== "number" || !Array.isArray(p) || !Array.isArray(e)) return null;
-  if (!p.every((x: unknown) => Array.isArray(x) && x.length === 2 && typeof x[0] === "string" && isInt(x[1]))) return null;
-  if (!e.every(validEntry)) return null;
+  if (!validHeader(header)) return null;
   let at = end + 1;
   const take = (length: number) => message.slice(at, (at += length));
   const parts = new Map<string, string>();
-  for (const [key, length] of p as [string, number][]) parts.set(key, take(length));
-  const entries = e.map(([dashboardId, seq, persona, prevSeq, headLength, partKey, tailLength]): WireRef => ({
-    dashboardId,
-    seq,
-    persona,
-    prevSeq,
-    head: take(headLength),
-    partKey,
-    tail: take(tailLength),
-  }));
-  return at === message.length ? { t, parts, entries } : null;
+  for (const [key, length] of header.p) if (length !== undefined) parts.set(key, take(length));
+  const entries = header.e.map(([m, seq, kind, persona, prevSeq, headLength, p]): WireRef => {
+    const [dashboard_id, eventAt, actor] = header.m[m]!;
+    return {
+      event: { dashboard_id, seq, kind: EVENT_KINDS[kind]!, at: eventAt, actor },
+      persona,
+      prevSeq,
+      head: take(headLength),
+      partKey: p < 0 ? null : header.p[p]![0],
+    };
+  });
+  return at === message.length ? { t: header.t, parts, entries } : null;
 }

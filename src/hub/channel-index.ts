@@ -12,6 +12,7 @@ import { decodeBatch, PARTS_TOPIC, type Batch } from "./batch.js";
 import type { ChannelFeed } from "./channel-feed.js";
 import { createPartCache } from "./part-cache.js";
 import { remoteEntry } from "./remote-entry.js";
+import { metaText } from "./event-json.js";
 import { encodeEventFrame, eventBody, frameAround } from "./wire.js";
 
 export interface ChannelIndex {
@@ -78,7 +79,7 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
         lost++;
         continue;
       }
-      const body = eventBody(ref.head, part, ref.tail);
+      const body = eventBody(metaText(ref.event) + ref.head, part);
       const frame = frameAround(entry.name, body, entry.withPrevSeq ? (ref.prevSeq ?? 0) : null);
       const logEntry = remoteEntry(ref, body);
       let written = false;

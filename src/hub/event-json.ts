@@ -5,13 +5,12 @@
 // is made once (JSON.stringify, the order it is stored in) and spliced into every event that carries it.
 import type { HubEvent } from "../protocol/event.js";
 
-/** The event's members without the outer braces: `head + diff + tail`, or just `head` when there is no diff. */
-export interface EventSplit {
+/** An event's frame body is `metaText + head + diff + "}"`, or `metaText + head` when there is no diff. */
+export interface DataSplit {
   head: string;
   /** The shared part, as an object; undefined when the data has no diff. */
   diff: unknown;
   hasDiff: boolean;
-  tail: string;
 }
 
 /** jsonb's key order (shorter first, then by code unit): what the log hands back is already in order. */
@@ -53,14 +52,20 @@ function isSorted(keys: string[]): boolean {
   return true;
 }
 
-export function splitEvent(e: HubEvent): EventSplit {
-  const head =
+/** The event's members up to and including `"data":`, from the facts a broker header carries. */
+export function metaText(e: Pick<HubEvent, "dashboard_id" | "seq" | "kind" | "at" | "actor">): string {
+  return (
     `"dashboard_id":${JSON.stringify(e.dashboard_id)},"seq":${e.seq},"kind":${JSON.stringify(e.kind)},` +
-    `"at":${JSON.stringify(e.at)},"actor":${JSON.stringify(e.actor)},"data":`;
-  const diff = e.data.diff;
-  if (diff === undefined) return { head: head + canonicalJson(e.data), diff: undefined, hasDiff: false, tail: "" };
-  const rest = members(e.data, "diff");
-  return { head: `${head}{${rest}${rest.length > 0 ? "," : ""}"diff":`, diff, hasDiff: true, tail: "}" };
+    `"at":${JSON.stringify(e.at)},"actor":${JSON.stringify(e.actor)},"data":`
+  );
+}
+
+/** `data` as `head + diff + "}"`, or all in `head` when it has no diff. */
+export function splitData(data: Record<string, unknown>): DataSplit {
+  const diff = data.diff;
+  if (diff === undefined) return { head: canonicalJson(data), diff: undefined, hasDiff: false };
+  const rest = members(data, "diff");
+  return { head: `{${rest}${rest.length > 0 ? "," : ""}"diff":`, diff, hasDiff: true };
 }
 
 const diffTexts = new WeakMap<object, string>();

@@ -5,7 +5,7 @@
 // (see writer.ts).
 import type { LogEntry } from "../protocol/event.js";
 import type { ServerFrame } from "../protocol/frames.js";
-import { diffText, splitEvent } from "./event-json.js";
+import { diffText, metaText, splitData } from "./event-json.js";
 
 /** RFC 6455 §5.2: a final, unmasked (servers never mask) text frame holding the JSON, as one buffer. */
 export function encodeFrame(frame: ServerFrame): Buffer {
@@ -43,10 +43,12 @@ export interface EventBody {
   byteLength: number;
 }
 
-export function eventBody(head: string, part: Buffer | null, tail: string): EventBody {
+const CLOSE_DATA = Buffer.from("}");
+
+/** With a part, the data object closes after it. */
+export function eventBody(head: string, part: Buffer | null): EventBody {
   const chunks: Buffer[] = [Buffer.from(head)];
-  if (part) chunks.push(part);
-  if (tail.length > 0) chunks.push(Buffer.from(tail));
+  if (part) chunks.push(part, CLOSE_DATA);
   let byteLength = 0;
   for (const c of chunks) byteLength += c.length;
   return { chunks, byteLength };
@@ -64,8 +66,8 @@ export function attachBody(entry: LogEntry, body: EventBody): void {
 export function bodyOf(entry: LogEntry): EventBody {
   let body = bodies.get(entry);
   if (body) return body;
-  const split = splitEvent(entry.event);
-  body = eventBody(split.head, split.hasDiff ? partBytes(split.diff) : null, split.tail);
+  const split = splitData(entry.event.data);
+  body = eventBody(metaText(entry.event) + split.head, split.hasDiff ? partBytes(split.diff) : null);
   bodies.set(entry, body);
   return body;
 }
