@@ -66,12 +66,17 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
     const entry = byTopic.get(topic);
     if (!entry) return;
     let lost = 0;
+    // Parts come from the cache, shared by every topic; one this message carries may have been pushed
+    // out already by the message's own other parts (a republished page spans many snapshots).
     const carried = new Map<string, Buffer>();
     const partOf = (key: string) => {
-      let bytes = carried.get(key);
-      const text = bytes ? undefined : batch.parts.get(key);
-      if (text !== undefined) carried.set(key, (bytes = Buffer.from(text)));
-      return bytes ?? parts.get(key);
+      const cached = parts.get(key) ?? carried.get(key);
+      if (cached) return cached;
+      const text = batch.parts.get(key);
+      if (text === undefined) return undefined;
+      const bytes = Buffer.from(text);
+      carried.set(key, bytes);
+      return bytes;
     };
     for (const ref of batch.entries) {
       const part = ref.partKey === null ? null : partOf(ref.partKey);
