@@ -26,8 +26,8 @@ function bigRows(n: number): Record<string, unknown>[] {
 
 export const CASES: Record<BenchCase, CaseShape> = {
   broadcast: { personas: 0, dashboard: {}, rows: (n, t) => [{ id: "a", t, n }], padBytes: 570 },
-  dashboard: { personas: 500, dashboard: {}, rows: (n, t) => [{ id: "a", t, n }], padBytes: 1000 },
-  "dashboard-1000": { personas: 500, dashboard: { rank_by: "score", top_n: 100 }, rows: (n) => bigRows(n), padBytes: 20_000 },
+  dashboard: { personas: 500, dashboard: {}, rows: (n, t) => [{ id: "a", t, n }], padBytes: 890 },
+  "dashboard-1000": { personas: 500, dashboard: { rank_by: "score", top_n: 100 }, rows: (n) => bigRows(n), padBytes: 16_600 },
 };
 
 export const personaOf = (i: number) => `p${i}`;

@@ -12,15 +12,18 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
-    const body = Buffer.concat(chunks).toString();
+    const body = Buffer.concat(chunks);
     const sent: Promise<void>[] = [];
     for (const client of wss.clients) {
       if (client.readyState !== WebSocket.OPEN) continue;
-      if (paced) sent.push(new Promise((resolve) => client.send(body, () => resolve())));
-      else client.send(body);
+      if (paced) sent.push(new Promise((resolve) => client.send(body, { binary: false }, () => resolve())));
+      else client.send(body, { binary: false });
     }
     void Promise.all(sent).then(() => res.writeHead(201).end());
   });
 });
+// Longer than the load generator's keep-alive: on a loaded machine a late timer otherwise closes a
+// connection the client is just reusing ("other side closed").
+server.keepAliveTimeout = 60_000;
 server.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)));
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
