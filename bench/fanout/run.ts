@@ -1,38 +1,47 @@
 // Fan-out benchmark: Dashwatch against a raw `ws` broadcast and Socket.IO 4, side by side in one run.
 // Each configuration runs REPEAT times (fresh server each time); medians, spreads and ratios are printed
-// and written to bench/results/fanout.json.  Usage: npx tsx bench/fanout/run.ts
+// and written to bench/results/fanout.json (fanout-<case>.json for another BENCH_CASE, see cases.ts).
+// Usage: npx tsx bench/fanout/run.ts
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { mintToken } from "../../src/http/token.js";
 import { fmt, median, writeResult } from "../stats.js";
+import { CASES, personaOf, type BenchCase } from "./cases.js";
 import type { TargetKind } from "./targets.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLIENTS = (process.env.BENCH_CLIENTS ?? "1000,5000").split(",").map(Number);
+const CASE = (process.env.BENCH_CASE ?? "broadcast") as BenchCase;
+if (!(CASE in CASES)) throw new Error(`BENCH_CASE must be one of ${Object.keys(CASES).join(", ")}`);
+const SHAPE = CASES[CASE];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? (SHAPE.personas > 0 ? "5000" : "1000,5000")).split(",").map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const TARGETS = (process.env.BENCH_TARGETS ?? "raw-ws,socketio,dashwatch").split(",") as TargetKind[];
 const SECRET = "fanout-bench-secret-fanout-bench-secret";
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** A folder: the Dashwatch server runs under `node --cpu-prof` and writes its profile there on exit. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
 interface Result {
   target: TargetKind;
   clients: number;
   rss_per_connection_bytes: number;
-  fixed: { deliveries: number; expected: number; cpu_us_per_delivery: number; latency_ms: { p50: number; p99: number } };
+  fixed: { deliveries: number; expected: number; bytes_per_delivery: number; cpu_us_per_delivery: number; latency_ms: { p50: number; p99: number } };
   saturation: { deliveries_per_s: number; cpu_us_per_delivery: number; deliveries: number; expected: number };
 }
 
-function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp): Promise<{ pid: number; line: string; stop(): void; done: Promise<string> }> {
+function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp, nodeArgs: string[] = []): Promise<{ pid: number; line: string; stop(): void; done: Promise<string> }> {
   // node --import tsx, not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   const done = new Promise<string>((resolve) => child.once("exit", () => resolve(out)));
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
       const match = untilLine?.exec(out);
-      if (match) resolve({ pid: child.pid!, line: match[0], stop: () => child.kill("SIGKILL"), done });
+      // A profiled server must exit on its own to write the profile.
+      const stop = () => child.kill(nodeArgs.length > 0 ? "SIGTERM" : "SIGKILL");
+      if (match) resolve({ pid: child.pid!, line: match[0], stop, done });
     });
     if (!untilLine) resolve({ pid: child.pid!, line: "", stop: () => child.kill("SIGKILL"), done });
     child.once("exit", (code) => untilLine && !untilLine.test(out) && reject(new Error(`${script} exited ${code}: ${out}`)));
@@ -41,20 +50,34 @@ function runProcess(script: string, env: Record<string, string>, untilLine?: Reg
 
 async function once(kind: TargetKind, clients: number, token: string, dbUrl: string): Promise<Result> {
   const script = { "raw-ws": "bench/fanout/raw-ws-server.ts", socketio: "bench/fanout/socketio-server.ts", dashwatch: "bench/fanout/dashwatch-server.ts" }[kind];
-  const server = await runProcess(script, { BENCH_DATABASE_URL: dbUrl, BENCH_JWT_SECRET: SECRET }, /\{"port":\d+\}/);
+  const profile = kind === "dashwatch" && CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  const server = await runProcess(script, { BENCH_DATABASE_URL: dbUrl, BENCH_JWT_SECRET: SECRET }, /\{"port":\d+\}/, profile);
   const base = `http://127.0.0.1:${(JSON.parse(server.line) as { port: number }).port}`;
   try {
-    if (kind === "dashwatch") {
-      const res = await fetch(`${base}/api/dashboard`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ id: "bench" }) });
-      if (res.status !== 201 && res.status !== 409) throw new Error(`create dashboard: ${res.status}`);
-    }
-    const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: kind, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients) });
+    if (kind === "dashwatch") await setUpDashwatch(base, token);
+    const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: kind, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients), BENCH_CASE: CASE });
     const out = await gen.done;
     const line = out.trim().split("\n").pop()!;
     return JSON.parse(line) as Result;
   } finally {
     server.stop();
     await server.done;
+  }
+}
+
+/** The bench dashboard, and in the persona cases one matching persona subscription per channel. */
+async function setUpDashwatch(base: string, token: string) {
+  const call = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    if (res.status !== 201 && res.status !== 409) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  };
+  await call("/api/dashboard", { id: "bench", ...SHAPE.dashboard });
+  for (let i = 0; i < SHAPE.personas; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, SHAPE.personas - i) }, (_, j) =>
+        call("/api/dashboard/bench/subscriptions", { subscriber_kind: "persona", subscriber_id: personaOf(i + j), threshold_json: { not: { set_added_min: 1_000_000 } } }),
+      ),
+    );
   }
 }
 
@@ -99,15 +122,18 @@ const summary = CLIENTS.flatMap((clients) =>
       p99_ms_at_20k: pick((r) => r.fixed.latency_ms.p99),
       delivered_at_20k: pick((r) => r.fixed.deliveries / r.fixed.expected),
       rss_kb_per_connection: pick((r) => r.rss_per_connection_bytes / 1024),
+      bytes_per_delivery: pick((r) => r.fixed.bytes_per_delivery),
     };
   }),
 );
 
-console.log("\nfan-out (median of runs, spread in brackets)");
+console.log(`\nfan-out, case ${CASE} (median of runs, spread in brackets)`);
 console.log("target     N     µs CPU/delivery    deliveries/s          p50 ms @20k/s    p99 ms @20k/s     KB RSS/conn");
 for (const s of summary) {
   const col = (v: number[], d = 2) => `${fmt(median(v), d)} [${spread(v)}]`.padEnd(20);
-  console.log(`${s.target.padEnd(10)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)}`);
+  console.log(
+    `${s.target.padEnd(10)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)} ${fmt(median(s.bytes_per_delivery), 0)} B/delivery`,
+  );
 }
 // The machine's speed drifts between runs, so each run's three servers (measured back to back) are
 // compared with each other: the ratio is taken per run, and its median and spread reported.
@@ -131,4 +157,4 @@ for (const clients of CLIENTS) {
     console.log(`${key.padEnd(20)}: ${cells.join(", ")}`);
   }
 }
-writeResult("fanout", { clients: CLIENTS, repeat: REPEAT, results, summary, ratios });
+writeResult(CASE === "broadcast" ? "fanout" : `fanout-${CASE}`, { case: CASE, clients: CLIENTS, repeat: REPEAT, results, summary, ratios });

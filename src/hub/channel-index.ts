@@ -1,14 +1,19 @@
 // Which local feeds listen on which channel, and the broker subscriptions that follow from it: a topic is
-// subscribed when the first local feed joins its channel and unsubscribed when the last one leaves. Each
-// broker message is decoded once and each event frame encoded once per channel, then the same bytes are
-// offered to every feed: nothing per client is stringified or awaited.
+// subscribed when the first local feed joins its channel and unsubscribed when the last one leaves, and
+// PARTS_TOPIC (the diffs persona alerts name) while any persona channel is held. Each broker message's
+// header is parsed once; an event's body is sliced from the message and spliced into one frame per
+// channel, then the same bytes are offered to every feed: nothing per client is stringified or awaited,
+// and no diff is parsed.
 import type { Logger } from "pino";
 import { topics, type Broker } from "../broker/broker.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { Channel } from "../protocol/frames.js";
-import { decodeBatch } from "./batch.js";
+import { decodeBatch, PARTS_TOPIC, type Batch } from "./batch.js";
 import type { ChannelFeed } from "./channel-feed.js";
-import { encodeEventFrame } from "./wire.js";
+import { createPartCache } from "./part-cache.js";
+import { remoteEntry } from "./remote-entry.js";
+import { metaText } from "./event-json.js";
+import { encodeEventFrame, eventBody, frameAround } from "./wire.js";
 
 export interface ChannelIndex {
   /** Resolves once the broker delivers the channel's topic to this node. */
@@ -16,6 +21,8 @@ export interface ChannelIndex {
   leave(channel: Channel, feed: ChannelFeed): void;
   /** Entries that did not go through the broker (its publish failed) reach local feeds this way. */
   deliverLocally(topic: string, entries: LogEntry[], publishedAt: number): void;
+  /** Parts this node published: its own alerts never wait for PARTS_TOPIC to echo them back. */
+  rememberParts(parts: Map<string, string>): void;
   feeds(): Iterable<ChannelFeed>;
   readonly channelCount: number;
   /** Unsubscribes every topic; for shutdown. */
@@ -40,6 +47,8 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
   const byTopic = new Map<string, Entry>();
   // Subscribe and unsubscribe of one topic run in order, so a quick leave-then-join ends subscribed.
   const chains = new Map<string, Promise<void>>();
+  const parts = createPartCache();
+  let personaChannels = 0;
 
   function serial(topic: string, op: () => Promise<void>): Promise<void> {
     const next = (chains.get(topic) ?? Promise.resolve()).then(op).catch((error: unknown) => {
@@ -51,6 +60,38 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
       if (chains.get(topic) === next) chains.delete(topic);
     });
     return next;
+  }
+
+  function routeBatch(topic: string, batch: Batch) {
+    const entry = byTopic.get(topic);
+    if (!entry) return;
+    let lost = 0;
+    // Parts come from the cache, shared by every topic; one this message carries may have been pushed
+    // out already by the message's own other parts (a republished page spans many snapshots).
+    const carried = new Map<string, Buffer>();
+    const partOf = (key: string) => {
+      const cached = parts.get(key) ?? carried.get(key);
+      if (cached) return cached;
+      const text = batch.parts.get(key);
+      if (text === undefined) return undefined;
+      const bytes = Buffer.from(text);
+      carried.set(key, bytes);
+      return bytes;
+    };
+    for (const ref of batch.entries) {
+      const part = ref.partKey === null ? null : partOf(ref.partKey);
+      if (part === undefined) {
+        lost++;
+        continue;
+      }
+      const body = eventBody(metaText(ref.event) + ref.head, part);
+      const frame = frameAround(entry.name, body, entry.withPrevSeq ? (ref.prevSeq ?? 0) : null);
+      const logEntry = remoteEntry(ref, body);
+      let written = false;
+      for (const feed of entry.feeds) written = feed.offer(logEntry, frame) || written;
+      if (written) onLiveWrite(batch.t);
+    }
+    if (lost > 0) logger.warn({ topic, lost }, "a broker message named parts that never came; its feeds read those events from the log");
   }
 
   function route(topic: string, entries: LogEntry[], publishedAt: number) {
@@ -71,8 +112,24 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
         logger.warn({ topic }, "ignored a broker message that is not a batch");
         return;
       }
-      route(topic, batch.entries, batch.t);
+      for (const [key, text] of batch.parts) parts.put(key, text);
+      if (batch.entries.length === 0) return;
+      const missing = batch.entries.flatMap((r) =>
+        r.partKey !== null && !batch.parts.has(r.partKey) && parts.get(r.partKey) === undefined ? [r.partKey] : [],
+      );
+      parts.whenPresent(topic, missing, () => routeBatch(topic, batch));
     };
+  }
+
+  function holdParts(delta: 1 | -1): Promise<void> {
+    personaChannels += delta;
+    if (delta === 1 && personaChannels === 1) return serial(PARTS_TOPIC, () => broker.subscribe(PARTS_TOPIC, onMessage(PARTS_TOPIC)));
+    if (delta === -1 && personaChannels === 0) {
+      return serial(PARTS_TOPIC, async () => {
+        if (personaChannels === 0) await broker.unsubscribe(PARTS_TOPIC);
+      });
+    }
+    return chains.get(PARTS_TOPIC) ?? Promise.resolve();
   }
 
   return {
@@ -85,7 +142,8 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
         return chains.get(topic) ?? Promise.resolve();
       }
       byTopic.set(topic, { name: nameOf(channel), withPrevSeq: channel.kind === "persona", feeds: new Set([feed]) });
-      return serial(topic, () => broker.subscribe(topic, onMessage(topic)));
+      const subscribed = serial(topic, () => broker.subscribe(topic, onMessage(topic)));
+      return channel.kind === "persona" ? Promise.all([subscribed, holdParts(1)]).then(() => {}) : subscribed;
     },
     leave(channel, feed) {
       const topic = topicOf(channel);
@@ -96,8 +154,12 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
         // Someone joined again while this waited its turn: keep the subscription.
         if (!byTopic.has(topic)) await broker.unsubscribe(topic);
       });
+      if (channel.kind === "persona") void holdParts(-1);
     },
     deliverLocally: route,
+    rememberParts(published) {
+      for (const [key, text] of published) parts.put(key, text);
+    },
     *feeds() {
       for (const entry of byTopic.values()) yield* entry.feeds;
     },
@@ -106,7 +168,10 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
     },
     async clear() {
       const names = [...byTopic.keys()];
+      if (personaChannels > 0) names.push(PARTS_TOPIC);
+      personaChannels = 0;
       byTopic.clear();
+      parts.close();
       await Promise.all(names.map((topic) => serial(topic, () => broker.unsubscribe(topic))));
     },
   };

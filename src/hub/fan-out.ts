@@ -1,11 +1,12 @@
-// Publishing committed entries to the broker: one message per topic per call, serialized once. When the
-// broker refuses, local feeds get the entries directly (so this node's clients stay live through an
-// outage) and the ranges are kept to publish again from the log once the broker is back.
+// Publishing committed entries to the broker: one message per topic per call, each event's body and each
+// diff serialized once for all of them (batch.ts). When the broker refuses, local feeds get the entries
+// directly (so this node's clients stay live through an outage) and the ranges are kept to publish again
+// from the log once the broker is back.
 import type { Logger } from "pino";
-import { topics, type Broker } from "../broker/broker.js";
+import type { Broker } from "../broker/broker.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { Store } from "../store/store.js";
-import { encodeBatch, groupByTopic } from "./batch.js";
+import { encodeCommit, PARTS_TOPIC } from "./batch.js";
 import type { ChannelIndex } from "./channel-index.js";
 import { createUnpublished, type UnpublishedRange } from "./unpublished.js";
 
@@ -66,17 +67,25 @@ export function createFanOut(o: FanOutOptions): FanOut {
 
   async function send(entries: LogEntry[], deliverLocallyOnFailure: boolean): Promise<boolean> {
     const t = now();
-    const batches = [...groupByTopic(entries, topics)];
-    const results = await Promise.allSettled(batches.map(([topic, list]) => o.broker.publish(topic, encodeBatch(list, t))));
+    const { messages, parts } = encodeCommit(entries, t);
+    o.index.rememberParts(parts);
+    // Started in this order (parts first), so over one connection they arrive in this order.
+    const results = await Promise.allSettled(messages.map((m) => o.broker.publish(m.topic, m.message)));
+    // Other nodes' persona alerts of this commit are owed when the parts they name did not go out.
+    const partsLost = messages.some((m, i) => m.topic === PARTS_TOPIC && results[i]!.status === "rejected");
     let ok = true;
     results.forEach((result, i) => {
-      if (result.status === "fulfilled") return;
+      const { topic, entries: list } = messages[i]!;
+      if (topic === PARTS_TOPIC) return;
+      if (result.status === "fulfilled") {
+        if (partsLost && list.some((e) => e.persona !== null)) unpublished.note(list);
+        return;
+      }
       ok = false;
-      const [topic, list] = batches[i]!;
       if (deliverLocallyOnFailure) o.index.deliverLocally(topic, list, t);
       unpublished.note(list);
     });
-    return ok;
+    return ok && !partsLost;
   }
 
   return {

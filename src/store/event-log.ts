@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, max, sql } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { Db, Tx } from "./database.js";
-import { toLogEntry } from "./mappers.js";
+import { toLogEntries, toLogEntry } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
 
@@ -130,5 +130,5 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
       .limit(q.limit),
     db.select({ headSeq: dashboards.headSeq }).from(dashboards).where(eq(dashboards.id, dashboardId)),
   ]);
-  return { entries: rows.map((r) => toLogEntry(r.event, r.event.snapshotId ? { diff: r.diff } : null)), head_seq: head[0]?.headSeq ?? 0 };
+  return { entries: toLogEntries(rows), head_seq: head[0]?.headSeq ?? 0 };
 }

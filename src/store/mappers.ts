@@ -60,3 +60,17 @@ export function toLogEntry(r: typeof events.$inferSelect, joined: { diff: unknow
     prev_seq: r.prevSeq,
   };
 }
+
+/**
+ * Rows read with their snapshot's diff joined: the diff of one snapshot becomes one object shared by its
+ * events, as ingest builds them, so whoever serializes them does it once per snapshot.
+ */
+export function toLogEntries(rows: { event: typeof events.$inferSelect; diff: unknown }[]): LogEntry[] {
+  const diffs = new Map<string, unknown>();
+  return rows.map(({ event, diff }) => {
+    const id = event.snapshotId;
+    if (!id) return toLogEntry(event, null);
+    if (!diffs.has(id)) diffs.set(id, diff ?? null);
+    return toLogEntry(event, { diff: diffs.get(id) });
+  });
+}
