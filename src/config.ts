@@ -52,6 +52,7 @@ const schema = z.object({
   WS_MAX_CHANNELS: int(1).default(128),
   WS_HEARTBEAT_MS: int(100).default(25000),
   EVENT_RETENTION_DAYS: int(1).optional(),
+  SNAPSHOT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
@@ -81,6 +82,7 @@ export interface Config {
     heartbeatMs: number;
   };
   eventRetentionDays: number | null;
+  snapshotRetentionDays: number | null;
   rateLimitPerMin: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -135,6 +137,7 @@ function toConfig(e: Env): Config {
       heartbeatMs: e.WS_HEARTBEAT_MS,
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS ?? null,
+    snapshotRetentionDays: e.SNAPSHOT_RETENTION_DAYS ?? null,
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
   };

@@ -7,9 +7,16 @@ import { schema } from "./schema.js";
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+export type TryLock<T> = { locked: true; value: T } | { locked: false };
+
 export interface Database {
   db: Db;
   driver: "postgres" | "pglite";
+  /**
+   * Runs `fn` unless another holder has `key` (a PostgreSQL advisory lock, so one node of many; PGlite is
+   * one process, so an in-process flag). `fn` uses `db` as usual: the lock only says who does the work.
+   */
+  withTryLock<T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>>;
   close(): Promise<void>;
 }
 
@@ -45,7 +52,18 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   }
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
+    // A connection of its own, ended afterwards: ending the session is what releases the lock, even if
+    // an unlock would have failed, so a lock can never stay behind in a pooled connection.
+    const holder = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      const [row] = await holder<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
+      return row?.ok ? { locked: true, value: await fn() } : { locked: false };
+    } finally {
+      await holder.end({ timeout: 5 });
+    }
+  };
+  return { db, driver: "postgres", withTryLock, close: () => client.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string | null): Promise<Database> {
@@ -56,5 +74,15 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   const client = new PGlite(dataDir ?? undefined);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+  const held = new Set<number>();
+  const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
+    if (held.has(key)) return { locked: false };
+    held.add(key);
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      held.delete(key);
+    }
+  };
+  return { db: db as unknown as Db, driver: "pglite", withTryLock, close: () => client.close() };
 }
