@@ -24,7 +24,7 @@ export interface RetentionOptions {
   intervalMs?: number;
   /** Rows per statement (default 1000). */
   batchSize?: number;
-  betweenBatches?: () => Promise<void>;
+  betweenBatches?: (kind: PruneKind) => Promise<void>;
 }
 
 export interface Retention {

@@ -21,8 +21,8 @@ export type PruneCounts = Record<PruneKind, number>;
 export interface PruneOptions {
   /** Rows per statement. */
   batchSize: number;
-  /** Awaited between batches: lets other work run, and lets a test hold a pass mid-way. */
-  betweenBatches?: () => Promise<void>;
+  /** Awaited after each full batch (another follows): lets other work run, and lets a test hold a pass. */
+  betweenBatches?: (kind: PruneKind) => Promise<void>;
 }
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -80,7 +80,7 @@ export async function pruneAll(db: Db, kind: PruneKind, before: Date, options: P
     const n = await pruneBatch(db, kind, before, options.batchSize);
     total += n;
     if (n < options.batchSize) return total;
-    await pause();
+    await pause(kind);
   }
 }
 

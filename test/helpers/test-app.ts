@@ -23,12 +23,14 @@ export interface TestAppOptions {
   maxBodyBytes?: number;
   rateLimitPerMin?: number;
   webhookAllowPrivate?: boolean;
+  /** The store's clock (default: the real one). */
+  now?: () => Date;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
   wrapStore?: (store: Store) => Store;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const testStore = await createTestStore();
+  const testStore = await createTestStore({ now: options.now });
   const published: LogEntry[] = [];
   const app = createApp({
     store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
