@@ -1,6 +1,7 @@
 // Opens the one schema on either driver and applies the committed migrations from drizzle/.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Logger as QueryLogger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { schema } from "./schema.js";
 
@@ -27,6 +28,8 @@ export interface DatabaseOptions {
   dataDir?: string | null;
   /** Connections in the postgres pool. */
   poolSize?: number;
+  /** Sees every query with its parameters (the partition-plan test reads them). */
+  queryLogger?: QueryLogger;
 }
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -34,10 +37,12 @@ const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 const MIGRATION_LOCK = 727_001;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir ?? null);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.queryLogger)
+    : openPglite(options.dataDir ?? null, options.queryLogger);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, logger?: QueryLogger): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -51,7 +56,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     await migrator.end();
   }
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(client, { schema, logger }) as unknown as Db;
   const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
     // A connection of its own, ended afterwards: ending the session is what releases the lock, even if
     // an unlock would have failed, so a lock can never stay behind in a pooled connection.
@@ -66,13 +71,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return { db, driver: "postgres", withTryLock, close: () => client.end({ timeout: 5 }) };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir ?? undefined);
-  const db = drizzle(client, { schema });
+  const db = drizzle(client, { schema, logger });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const held = new Set<number>();
   const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
