@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { createRetention } from "../../src/retention.js";
 import { openDatabase } from "../../src/store/database.js";
 import { createDrizzleStore } from "../../src/store/drizzle-store.js";
@@ -154,6 +155,16 @@ describe("retention", () => {
       expect(text).toContain('dashwatch_retention_passes_total{outcome="done"} 1');
     } finally {
       if (other !== t.store) await other.close();
+    }
+  });
+});
+
+describe("SNAPSHOT_RETENTION_DAYS", () => {
+  it("takes a whole number of days ≥ 1, or unset for forever, and names itself when malformed", () => {
+    expect(loadConfig({ SNAPSHOT_RETENTION_DAYS: "1" }).snapshotRetentionDays).toBe(1);
+    expect(loadConfig({}).snapshotRetentionDays).toBeNull();
+    for (const bad of ["0", "1.5", "-2", "week"]) {
+      expect(() => loadConfig({ SNAPSHOT_RETENTION_DAYS: bad })).toThrow(/SNAPSHOT_RETENTION_DAYS/);
     }
   });
 });
