@@ -69,9 +69,16 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       .limit(limit * PROBE_FACTOR);
     const due = [...new Set(soonest.map((r) => r.dashboardId))].slice(0, limit);
     // Fair shares, oldest dashboard first: one busy dashboard cannot take the whole batch from the others.
-    const claimed = await Promise.all(
-      due.map((dashboardId, i) => claimFrom(dashboardId, Math.floor(limit / due.length) + (i < limit % due.length ? 1 : 0), isDue, leaseUntil)),
-    );
+    const shares = due.map((_, i) => Math.floor(limit / due.length) + (i < limit % due.length ? 1 : 0));
+    const claimed = await Promise.all(due.map((dashboardId, i) => claimFrom(dashboardId, shares[i]!, isDue, leaseUntil)));
+    // What a dashboard with fewer due rows left over goes to those that filled their share, in turn.
+    let left = limit - claimed.reduce((n, ids) => n + ids.length, 0);
+    for (let i = 0; i < due.length && left > 0; i++) {
+      if (claimed[i]!.length < shares[i]!) continue;
+      const more = await claimFrom(due[i]!, left, isDue, leaseUntil);
+      claimed[i]!.push(...more);
+      left -= more.length;
+    }
     return new Map(due.flatMap((dashboardId, i) => (claimed[i]!.length > 0 ? [[dashboardId, claimed[i]!] as const] : [])));
   }
 
