@@ -117,7 +117,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       .from(deliveries)
       .leftJoin(events, and(eq(events.dashboardId, dashboardId), eq(events.seq, deliveries.seq)))
       .leftJoin(snapshots, and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, events.snapshotId)))
-      .leftJoin(subscriptions, eq(subscriptions.id, deliveries.subscriptionId))
+      .leftJoin(subscriptions, and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, deliveries.subscriptionId)))
       .leftJoin(dashboards, eq(dashboards.id, deliveries.dashboardId))
       .leftJoin(
         acks,

@@ -145,6 +145,9 @@ describe("retention", () => {
     try {
       const first = retention({ batchSize: 1, metrics, betweenBatches: () => (paused(), gate) }).runOnce();
       await inside;
+      // Paused between two batches, the pass holds nothing that ingest needs.
+      clock += 1000;
+      await post("ret", { a: 7, b: 9 });
       const second = createRetention({ store: other, eventRetentionDays: 10, snapshotRetentionDays: 3, logger: silent, now, metrics: new Registry() });
       expect(await second.runOnce()).toBe("busy");
       release();
