@@ -69,6 +69,7 @@ const schema = z.object({
   WS_MAX_CHANNELS: int(1).default(128),
   WS_HEARTBEAT_MS: int(100).default(25000),
   EVENT_RETENTION_DAYS: int(1).optional(),
+  SNAPSHOT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),
   MAX_SUBSCRIPTIONS_PER_DASHBOARD: int(1).default(1000),
   MAX_SUBSCRIPTIONS_PER_OWNER: int(1).default(100),
@@ -106,6 +107,7 @@ export interface Config {
     heartbeatMs: number;
   };
   eventRetentionDays: number | null;
+  snapshotRetentionDays: number | null;
   rateLimitPerMin: number;
   subscriptionQuota: { perDashboard: number; perOwner: number };
   logLevel: (typeof LOG_LEVELS)[number];
@@ -168,6 +170,7 @@ function toConfig(e: Env): Config {
       heartbeatMs: e.WS_HEARTBEAT_MS,
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS ?? null,
+    snapshotRetentionDays: e.SNAPSHOT_RETENTION_DAYS ?? null,
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     subscriptionQuota: { perDashboard: e.MAX_SUBSCRIPTIONS_PER_DASHBOARD, perOwner: e.MAX_SUBSCRIPTIONS_PER_OWNER },
     logLevel: e.LOG_LEVEL,

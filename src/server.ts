@@ -14,7 +14,7 @@ import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
-import { startRetention } from "./retention.js";
+import { createRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
 import type { LogEntry } from "./protocol/event.js";
 import { openDatabase } from "./store/database.js";
@@ -86,7 +86,14 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     mount: mountConsole,
   });
 
-  const retention = startRetention(store, config.eventRetentionDays, logger);
+  const retention = createRetention({
+    store,
+    eventRetentionDays: config.eventRetentionDays,
+    snapshotRetentionDays: config.snapshotRetentionDays,
+    logger,
+    metrics,
+  });
+  retention.start();
   const scheduler = createScheduler({
     store,
     publish,

@@ -1,7 +1,7 @@
 // The outbox as a work queue shared by every hub node. A claim leases rows by pushing next_attempt_at past the
 // lease, so a node that dies mid-send gives its jobs back when the lease runs out; results are written only
 // while the lease still holds, so a late node cannot overwrite the work of the node that took over.
-import { and, asc, eq, gt, inArray, lte, notInArray, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, notInArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../store/database.js";
 import { toLogEntry } from "../store/mappers.js";
 import { acks, dashboards, deliveries, events, snapshots, subscriptions } from "../store/schema.js";
@@ -38,6 +38,8 @@ export interface DeliveryQueue {
 }
 
 const ERROR_MAX = 1000;
+// The due-soonest read looks at this many rows per row wanted, so rows other nodes hold do not hide the rest.
+const PROBE_FACTOR = 4;
 
 export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): DeliveryQueue {
   const problems = [...scheduleProblems(options.schedule), ...(options.leaseMs >= 1 ? [] : ["leaseMs must be ≥ 1"])];
@@ -45,24 +47,49 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
   const schedule = [...options.schedule];
   const now = options.now ?? (() => new Date());
 
-  async function lease(limit: number, channels: readonly ChannelKind[], skip: readonly string[], at: Date, leaseUntil: Date): Promise<string[]> {
+  // Deliveries are partitioned by dashboard_id (as Citus would shard them), so a claim never locks rows
+  // of several partitions in one statement: a bounded read without locks names the dashboards whose rows
+  // are due soonest, and each of them is claimed on its own, in its one partition, with SKIP LOCKED.
+  async function lease(limit: number, channels: readonly ChannelKind[], skip: readonly string[], at: Date, leaseUntil: Date): Promise<Map<string, string[]>> {
     // A first attempt waits schedule[0] after the row's due time (the alert, or the fallback deadline).
     const firstDue = new Date(at.getTime() - schedule[0]!);
+    const isDue = and(
+      eq(deliveries.status, "pending"),
+      inArray(deliveries.channel, [...channels]),
+      skip.length > 0 ? notInArray(deliveries.target, [...skip]) : undefined,
+      or(
+        and(eq(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, firstDue)),
+        and(gt(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, at)),
+      ),
+    );
+    const soonest = await db
+      .select({ dashboardId: deliveries.dashboardId })
+      .from(deliveries)
+      .where(isDue)
+      .orderBy(asc(deliveries.nextAttemptAt))
+      .limit(limit * PROBE_FACTOR);
+    const due = [...new Set(soonest.map((r) => r.dashboardId))].slice(0, limit);
+    // Fair shares, oldest dashboard first: one busy dashboard cannot take the whole batch from the others.
+    const shares = due.map((_, i) => Math.floor(limit / due.length) + (i < limit % due.length ? 1 : 0));
+    const claimed = await Promise.all(due.map((dashboardId, i) => claimFrom(dashboardId, shares[i]!, isDue, leaseUntil)));
+    // What a dashboard with fewer due rows left over goes to those that filled their share, in turn.
+    let left = limit - claimed.reduce((n, ids) => n + ids.length, 0);
+    for (let i = 0; i < due.length && left > 0; i++) {
+      if (claimed[i]!.length < shares[i]!) continue;
+      const more = await claimFrom(due[i]!, left, isDue, leaseUntil);
+      claimed[i]!.push(...more);
+      left -= more.length;
+    }
+    return new Map(due.flatMap((dashboardId, i) => (claimed[i]!.length > 0 ? [[dashboardId, claimed[i]!] as const] : [])));
+  }
+
+  async function claimFrom(dashboardId: string, limit: number, isDue: SQL | undefined, leaseUntil: Date): Promise<string[]> {
+    const mine = eq(deliveries.dashboardId, dashboardId);
     const due = db.$with("due").as(
       db
         .select({ id: deliveries.id })
         .from(deliveries)
-        .where(
-          and(
-            eq(deliveries.status, "pending"),
-            inArray(deliveries.channel, [...channels]),
-            skip.length > 0 ? notInArray(deliveries.target, [...skip]) : undefined,
-            or(
-              and(eq(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, firstDue)),
-              and(gt(deliveries.attempts, 0), lte(deliveries.nextAttemptAt, at)),
-            ),
-          ),
-        )
+        .where(and(mine, isDue))
         .orderBy(asc(deliveries.nextAttemptAt))
         .limit(limit)
         // Concurrent claims on other nodes pass over each other's rows instead of queueing behind them.
@@ -72,12 +99,13 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       .with(due)
       .update(deliveries)
       .set({ nextAttemptAt: leaseUntil })
-      .where(inArray(deliveries.id, db.select({ id: due.id }).from(due)))
+      .where(and(mine, inArray(deliveries.id, db.select({ id: due.id }).from(due))))
       .returning({ id: deliveries.id });
     return rows.map((r) => r.id);
   }
 
-  async function load(ids: string[]): Promise<ClaimedRow[]> {
+  /** The claimed rows of one dashboard with what they refer to; every join names the dashboard. */
+  async function load(dashboardId: string, ids: string[]): Promise<ClaimedRow[]> {
     const rows = await db
       .select({
         delivery: deliveries,
@@ -88,15 +116,15 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
         diff: snapshots.diff,
       })
       .from(deliveries)
-      .leftJoin(events, and(eq(events.dashboardId, deliveries.dashboardId), eq(events.seq, deliveries.seq)))
-      .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
-      .leftJoin(subscriptions, eq(subscriptions.id, deliveries.subscriptionId))
+      .leftJoin(events, and(eq(events.dashboardId, dashboardId), eq(events.seq, deliveries.seq)))
+      .leftJoin(snapshots, and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, events.snapshotId)))
+      .leftJoin(subscriptions, and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, deliveries.subscriptionId)))
       .leftJoin(dashboards, eq(dashboards.id, deliveries.dashboardId))
       .leftJoin(
         acks,
         and(eq(subscriptions.subscriberKind, "persona"), eq(acks.persona, subscriptions.subscriberId), eq(acks.dashboardId, deliveries.dashboardId)),
       )
-      .where(inArray(deliveries.id, ids));
+      .where(and(eq(deliveries.dashboardId, dashboardId), inArray(deliveries.id, ids)));
     return rows.map((r) => ({
       delivery: r.delivery,
       event: r.event ? toLogEntry(r.event, r.event.snapshotId ? { diff: r.diff } : null).event : null,
@@ -106,11 +134,13 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
     }));
   }
 
-  async function settle(id: string, leaseUntil: Date, set: Partial<typeof deliveries.$inferInsert>): Promise<boolean> {
+  async function settle(dashboardId: string, id: string, leaseUntil: Date, set: Partial<typeof deliveries.$inferInsert>): Promise<boolean> {
     const rows = await db
       .update(deliveries)
       .set(set)
-      .where(and(eq(deliveries.id, id), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, leaseUntil)))
+      .where(
+        and(eq(deliveries.dashboardId, dashboardId), eq(deliveries.id, id), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, leaseUntil)),
+      )
       .returning({ id: deliveries.id });
     return rows.length > 0;
   }
@@ -120,9 +150,11 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       if (limit < 1 || channels.length === 0) return { jobs: [], settled: 0 };
       const at = now();
       const leaseUntil = new Date(at.getTime() + options.leaseMs);
-      const ids = await lease(limit, channels, skipTargets, at, leaseUntil);
-      if (ids.length === 0) return { jobs: [], settled: 0 };
-      const plans = (await load(ids)).map(planDelivery);
+      const claimed = await lease(limit, channels, skipTargets, at, leaseUntil);
+      if (claimed.size === 0) return { jobs: [], settled: 0 };
+      const loaded = (await Promise.all([...claimed].map(([dashboardId, ids]) => load(dashboardId, ids)))).flat();
+      const dashboardOf = new Map(loaded.map((r) => [r.delivery.id, r.delivery.dashboardId]));
+      const plans = loaded.map(planDelivery);
       const jobs: LeasedJob[] = [];
       const settling: Promise<boolean>[] = [];
       for (const plan of plans) {
@@ -133,7 +165,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
           case "skip":
           case "fail":
             settling.push(
-              settle(plan.id, leaseUntil, {
+              settle(dashboardOf.get(plan.id)!, plan.id, leaseUntil, {
                 status: plan.kind === "skip" ? "skipped" : "failed",
                 lastError: plan.why,
                 // Settled rows keep in next_attempt_at the time they settled.
@@ -153,14 +185,14 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       const at = now();
       const attempts = job.attempt + 1;
       if (result.ok) {
-        const ok = await settle(job.id, leaseUntil, { status: "delivered", attempts, lastError: null, nextAttemptAt: at });
+        const ok = await settle(job.dashboard.id, job.id, leaseUntil, { status: "delivered", attempts, lastError: null, nextAttemptAt: at });
         return ok ? "delivered" : "lease-lost";
       }
       const lastError = result.error.slice(0, ERROR_MAX);
       const next = result.retryable ? nextAttemptAt(schedule, attempts, at) : null;
       const ok = next
-        ? await settle(job.id, leaseUntil, { attempts, lastError, nextAttemptAt: next })
-        : await settle(job.id, leaseUntil, { status: "failed", attempts, lastError, nextAttemptAt: at });
+        ? await settle(job.dashboard.id, job.id, leaseUntil, { attempts, lastError, nextAttemptAt: next })
+        : await settle(job.dashboard.id, job.id, leaseUntil, { status: "failed", attempts, lastError, nextAttemptAt: at });
       if (!ok) return "lease-lost";
       return next ? "retry" : "failed";
     },

@@ -58,11 +58,11 @@ export function buildOpenApi(version: string) {
       },
       "/api/dashboard/{id}/snapshots": {
         parameters: [idParam, ...queryParams(snapshotsQuerySchema)],
-        get: { summary: "List snapshots newest first, or time travel with ?at=", responses: { 200: json("snapshots or snapshot"), ...errors } },
+        get: { summary: "List snapshots newest first, or time travel with ?at=", responses: { 200: json("snapshots or snapshot"), 410: problem, ...errors } },
       },
       "/api/dashboard/{id}/snapshots/{snapshot_id}": {
         parameters: [idParam, { name: "snapshot_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
-        get: { summary: "Get a snapshot with its rows", responses: { 200: json("snapshot"), ...errors } },
+        get: { summary: "Get a snapshot with its rows", responses: { 200: json("snapshot"), 410: problem, ...errors } },
       },
       "/api/dashboard/{id}/subscriptions": {
         parameters: [idParam],

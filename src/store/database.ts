@@ -1,15 +1,23 @@
 // Opens the one schema on either driver and applies the committed migrations from drizzle/.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Logger as QueryLogger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { schema } from "./schema.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+export type TryLock<T> = { locked: true; value: T } | { locked: false };
+
 export interface Database {
   db: Db;
   driver: "postgres" | "pglite";
+  /**
+   * Runs `fn` unless another holder has `key` (a PostgreSQL advisory lock, so one node of many; PGlite is
+   * one process, so an in-process flag). `fn` uses `db` as usual: the lock only says who does the work.
+   */
+  withTryLock<T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>>;
   close(): Promise<void>;
 }
 
@@ -20,6 +28,8 @@ export interface DatabaseOptions {
   dataDir?: string | null;
   /** Connections in the postgres pool. */
   poolSize?: number;
+  /** Sees every query with its parameters (the partition-plan test reads them). */
+  queryLogger?: QueryLogger;
 }
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -27,10 +37,12 @@ const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 const MIGRATION_LOCK = 727_001;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir ?? null);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.queryLogger)
+    : openPglite(options.dataDir ?? null, options.queryLogger);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, logger?: QueryLogger): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -44,17 +56,38 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     await migrator.end();
   }
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  const db = drizzle(client, { schema, logger }) as unknown as Db;
+  const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
+    // A connection of its own, ended afterwards: ending the session is what releases the lock, even if
+    // an unlock would have failed, so a lock can never stay behind in a pooled connection.
+    const holder = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      const [row] = await holder<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
+      return row?.ok ? { locked: true, value: await fn() } : { locked: false };
+    } finally {
+      await holder.end({ timeout: 5 });
+    }
+  };
+  return { db, driver: "postgres", withTryLock, close: () => client.end({ timeout: 5 }) };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir ?? undefined);
-  const db = drizzle(client, { schema });
+  const db = drizzle(client, { schema, logger });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+  const held = new Set<number>();
+  const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
+    if (held.has(key)) return { locked: false };
+    held.add(key);
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      held.delete(key);
+    }
+  };
+  return { db: db as unknown as Db, driver: "pglite", withTryLock, close: () => client.close() };
 }

@@ -10,6 +10,7 @@ import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
+import { pruneAll, prunePass } from "./retention-batches.js";
 import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
 import type {
@@ -22,6 +23,10 @@ import type {
   SubscriptionQuota,
   SubscriptionSecrets,
 } from "./store.js";
+
+// Any constant works: the advisory lock that lets one node at a time run a retention pass.
+const RETENTION_LOCK = 727_002;
+const EVENT_PRUNE_BATCH = 1000;
 
 export interface DrizzleStoreOptions {
   now?: () => Date;
@@ -53,8 +58,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
   const lockDashboard = async (tx: Tx, id: string) =>
     (await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update"))[0];
 
-  const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotWithRows | null =>
-    r ? { ...toSnapshotMeta(r), rows: r.rows } : null;
+  const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotWithRows | "gone" | null =>
+    r ? (r.rows === null ? "gone" : { ...toSnapshotMeta(r), rows: r.rows }) : null;
 
   return {
     async createDashboard(id, settings) {
@@ -214,9 +219,11 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     completeIdempotencyKey: (dashboardId, key, status, body) => completeKey(db, dashboardId, key, status, body),
     releaseIdempotencyKey: (dashboardId, key) => releaseKey(db, dashboardId, key),
 
-    async pruneEvents(before) {
-      const deleted = await db.delete(events).where(lt(events.at, before)).returning({ seq: events.seq });
-      return deleted.length;
+    pruneEvents: (before) => pruneAll(db, "events", before, { batchSize: EVENT_PRUNE_BATCH }),
+
+    async prune(cutoffs, options) {
+      const pass = await database.withTryLock(RETENTION_LOCK, () => prunePass(db, cutoffs, options));
+      return pass.locked ? pass.value : "busy";
     },
 
     async ping() {

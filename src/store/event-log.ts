@@ -124,7 +124,8 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
     db
       .select({ event: events, diff: snapshots.diff })
       .from(events)
-      .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
+      // dashboard_id in the join too: snapshots is partitioned by it, so the join reads one partition.
+      .leftJoin(snapshots, and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, events.snapshotId)))
       .where(and(...conditions))
       .orderBy(asc(events.seq))
       .limit(q.limit),

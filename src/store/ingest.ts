@@ -30,7 +30,7 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   const snapshotId = randomUUID();
   const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
   const previousId = dashboard.latestSnapshotId;
-  const previous = previousId ? await loadSnapshotData(tx, cache, previousId) : null;
+  const previous = previousId ? await loadSnapshotData(tx, cache, input.dashboardId, previousId) : null;
   const settings: RankSettings = {
     idField: dashboard.idField,
     rankBy: dashboard.rankBy,
@@ -103,14 +103,14 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
   };
 }
 
-async function loadSnapshotData(tx: Tx, cache: SnapshotCache, id: string): Promise<SnapshotData> {
+async function loadSnapshotData(tx: Tx, cache: SnapshotCache, dashboardId: string, id: string): Promise<SnapshotData> {
   const cached = cache.get(id);
   if (cached) return cached;
   const [row] = await tx
     .select({ rows: snapshots.rows, primaryMetric: snapshots.primaryMetric })
     .from(snapshots)
-    .where(eq(snapshots.id, id));
-  if (!row) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
+    .where(and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, id)));
+  if (!row?.rows) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
   const data: SnapshotData = { rows: row.rows as Row[], primaryMetric: row.primaryMetric };
   cache.set(id, data);
   return data;

@@ -41,7 +41,7 @@ export const dashboards = pgTable("dashboards", {
 export const snapshots = pgTable(
   "snapshots",
   {
-    id: uuid("id").primaryKey(),
+    id: uuid("id").notNull(),
     dashboardId: text("dashboard_id")
       .notNull()
       .references(() => dashboards.id),
@@ -50,12 +50,19 @@ export const snapshots = pgTable(
     primaryMetric: doublePrecision("primary_metric"),
     rowCount: integer("row_count").notNull(),
     // json, not jsonb: rows are never queried inside, so keep the text as sent (cheaper to write, order kept).
-    rows: json("rows").$type<Record<string, unknown>[]>().notNull(),
+    // null once SNAPSHOT_RETENTION_DAYS has pruned them (never the dashboard's latest); the rest of the row stays.
+    rows: json("rows").$type<Record<string, unknown>[]>(),
     contentHash: text("content_hash").notNull(),
     // Stored once here rather than in each alert.matched event that shares it; the log joins it back.
     diff: json("diff"),
   },
-  (t) => [index("snapshots_dashboard_taken_at").on(t.dashboardId, t.takenAt)],
+  // Hash-partitioned by dashboard_id (drizzle/0002): every key leads with it, so a dashboard's queries touch one partition.
+  (t) => [
+    primaryKey({ columns: [t.dashboardId, t.id] }),
+    index("snapshots_dashboard_taken_at").on(t.dashboardId, t.takenAt),
+    index("snapshots_rows_taken_at").on(t.takenAt).where(sql`${t.rows} is not null`),
+    index("snapshots_pruned_received_at").on(t.receivedAt).where(sql`${t.rows} is null`),
+  ],
 );
 
 export const subscriptions = pgTable(
@@ -136,7 +143,7 @@ export const acks = pgTable(
 export const deliveries = pgTable(
   "deliveries",
   {
-    id: uuid("id").primaryKey(),
+    id: uuid("id").notNull(),
     dashboardId: text("dashboard_id").notNull(),
     seq: seq("seq").notNull(),
     subscriptionId: uuid("subscription_id").notNull(),
@@ -150,7 +157,12 @@ export const deliveries = pgTable(
     lastError: text("last_error"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("deliveries_due").on(t.status, t.channel, t.nextAttemptAt)],
+  // Hash-partitioned by dashboard_id like events and snapshots (drizzle/0002).
+  (t) => [
+    primaryKey({ columns: [t.dashboardId, t.id] }),
+    index("deliveries_due").on(t.status, t.channel, t.nextAttemptAt),
+    index("deliveries_created_at").on(t.createdAt),
+  ],
 );
 
 export const schema = { dashboards, snapshots, subscriptions, events, idempotencyKeys, acks, deliveries };

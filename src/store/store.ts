@@ -2,6 +2,7 @@
 import type { Diff, Row, Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { FollowedHeads } from "./followed-heads.js";
+import type { PruneCounts, PruneOptions, RetentionCutoffs } from "./retention-batches.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -142,8 +143,9 @@ export interface Store {
 
   ingestSnapshot(input: IngestInput): Promise<IngestResult>;
   listSnapshots(dashboardId: string, limit: number): Promise<SnapshotMeta[]>;
-  getSnapshot(dashboardId: string, snapshotId: string): Promise<SnapshotWithRows | null>;
-  snapshotAt(dashboardId: string, at: Date): Promise<SnapshotWithRows | null>;
+  /** "gone": the snapshot exists but retention has pruned its rows. */
+  getSnapshot(dashboardId: string, snapshotId: string): Promise<SnapshotWithRows | "gone" | null>;
+  snapshotAt(dashboardId: string, at: Date): Promise<SnapshotWithRows | "gone" | null>;
 
   createSubscription(input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string): Promise<CreatedSubscription>;
   createSubscription(input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota: SubscriptionQuota): Promise<CreatedSubscription | QuotaExceeded>;
@@ -159,10 +161,12 @@ export interface Store {
   completeIdempotencyKey(dashboardId: string, key: string, status: number, body: unknown): Promise<void>;
   releaseIdempotencyKey(dashboardId: string, key: string): Promise<void>;
 
-  /** Deletes events older than `before`; returns how many. */
+  /** Deletes events older than `before`, in bounded batches; returns how many. */
   pruneEvents(before: Date): Promise<number>;
   /** The hub's reconciler: heads of followed dashboards and personas' latest alerts, in one query. */
   followedHeads(dashboardIds: readonly string[], personas: readonly string[]): Promise<FollowedHeads>;
+  /** One retention pass, on one node at a time: "busy" when another node's pass holds the lock. */
+  prune(cutoffs: RetentionCutoffs, options: PruneOptions): Promise<PruneCounts | "busy">;
   /** Cheap liveness check for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -25,12 +25,14 @@ export interface TestAppOptions {
   webhookAllowPrivate?: boolean;
   /** Default: the configuration's defaults, 1000 per dashboard and 100 per owner. */
   subscriptionQuota?: Partial<SubscriptionQuota>;
+  /** The store's clock (default: the real one). */
+  now?: () => Date;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
   wrapStore?: (store: Store) => Store;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const testStore = await createTestStore();
+  const testStore = await createTestStore({ now: options.now });
   const published: LogEntry[] = [];
   const app = createApp({
     store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,

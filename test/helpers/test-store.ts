@@ -1,18 +1,23 @@
-import { openStore } from "../../src/store/open-store.js";
+import { openDatabase, type Database } from "../../src/store/database.js";
+import { createDrizzleStore } from "../../src/store/drizzle-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestStore {
   store: Store;
+  /** The store's database, for tests that look under the port. */
+  database: Database;
   databaseUrl: string | null;
   close(): Promise<void>;
 }
 
 export async function createTestStore(options: { now?: () => Date } = {}): Promise<TestStore> {
   const database = await createTestDatabase();
-  const store = await openStore({ databaseUrl: database.url, now: options.now });
+  const db = await openDatabase({ databaseUrl: database.url });
+  const store = createDrizzleStore(db, { now: options.now });
   return {
     store,
+    database: db,
     databaseUrl: database.url,
     async close() {
       await store.close();

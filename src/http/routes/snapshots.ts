@@ -10,6 +10,8 @@ import { loadDashboard, requirePublisher } from "./dashboards.js";
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
+const goneProblem = () => new HttpProblem("gone", "the rows of this snapshot have been pruned (SNAPSHOT_RETENTION_DAYS)");
+
 export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
   return new Hono<Env>()
     .post("/:id/snapshot", async (c) => {
@@ -68,6 +70,7 @@ export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
       if (query.at !== undefined) {
         const snapshot = await store.snapshotAt(dashboard.id, new Date(query.at));
         if (!snapshot) throw new HttpProblem("not-found", `no snapshot was taken at or before ${query.at}`);
+        if (snapshot === "gone") throw goneProblem();
         return c.json({ snapshot });
       }
       return c.json({ snapshots: await store.listSnapshots(dashboard.id, query.limit) });
@@ -77,6 +80,7 @@ export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
       const id = c.req.param("snapshot_id");
       const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : null;
       if (!snapshot) throw new HttpProblem("not-found", "snapshot does not exist");
+      if (snapshot === "gone") throw goneProblem();
       return c.json({ snapshot });
     });
 }

@@ -130,7 +130,8 @@ let rowCounter = 0;
 export async function commitSnapshot(store: Store, dashboardId: string): Promise<LogEntry[]> {
   rowCounter += 1;
   const latest = await store.listSnapshots(dashboardId, 1);
-  const previous = latest[0] ? ((await store.getSnapshot(dashboardId, latest[0].id))?.rows ?? []) : [];
+  const found = latest[0] ? await store.getSnapshot(dashboardId, latest[0].id) : null;
+  const previous = found && found !== "gone" ? found.rows : [];
   const result = await store.ingestSnapshot({
     dashboardId,
     rows: [...previous, { id: `r${rowCounter}` }],

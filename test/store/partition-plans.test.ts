@@ -1,0 +1,141 @@
+// Every per-dashboard query the store and the delivery queue issue touches one partition of each
+// partitioned table: the queries are captured with their real parameters as the code runs them, and
+// PostgreSQL's EXPLAIN of each must name at most one partition of events, snapshots and deliveries.
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryQueue } from "../../src/delivery/delivery-queue.js";
+import { openDatabase, type Database } from "../../src/store/database.js";
+import { createDrizzleStore } from "../../src/store/drizzle-store.js";
+import type { Store } from "../../src/store/store.js";
+import { alertingDashboard, newSecret } from "../delivery/helpers/delivery-fixture.js";
+import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
+
+interface Captured {
+  query: string;
+  params: unknown[];
+}
+
+// The one query that reads across partitions on purpose: the claim's look at the soonest due rows, which
+// takes no locks and only names the dashboards that are then claimed one by one.
+const CROSS_PARTITION_BY_DESIGN = /^select "dashboard_id" from "deliveries" where .* order by "deliveries"\."next_attempt_at" asc limit \$\d+$/;
+
+let pg: TestDatabase & { url: string };
+let database: Database;
+let store: Store;
+let admin: postgres.Sql;
+let capturing = false;
+const captured: Captured[] = [];
+
+beforeAll(async () => {
+  // EXPLAIN is PostgreSQL's; PGlite runs the same migrations in the other suites.
+  pg = await createPostgresDatabase();
+  database = await openDatabase({
+    databaseUrl: pg.url,
+    poolSize: 4,
+    queryLogger: { logQuery: (query, params) => void (capturing && captured.push({ query, params })) },
+  });
+  store = createDrizzleStore(database);
+  admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+});
+afterAll(async () => {
+  await Promise.all([store?.close(), admin?.end()]);
+  await pg?.drop();
+});
+
+interface PlanNode {
+  "Relation Name"?: string;
+  Plans?: PlanNode[];
+}
+
+const relationsOf = (node: PlanNode): string[] => [...(node["Relation Name"] ? [node["Relation Name"]] : []), ...(node.Plans ?? []).flatMap(relationsOf)];
+
+/** Each table partition's parent table (indexes have partitions too; they are not counted). */
+async function partitionParents(): Promise<Map<string, string>> {
+  const rows = await admin<{ child: string; parent: string }[]>`
+    select c.relname as child, p.relname as parent from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+    where c.relkind = 'r'`;
+  return new Map(rows.map((r) => [r.child, r.parent]));
+}
+
+/** The partitions of each partitioned table that the plan of one statement reads or writes. */
+async function partitionsTouched(c: Captured, parentOf: Map<string, string>): Promise<Map<string, Set<string>>> {
+  const [row] = await admin.unsafe(`explain (format json) ${c.query}`, c.params as postgres.ParameterOrJSON<never>[]);
+  const plan = (row!["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+  const touched = new Map<string, Set<string>>();
+  for (const relation of relationsOf(plan)) {
+    const parent = parentOf.get(relation);
+    if (parent) touched.set(parent, (touched.get(parent) ?? new Set()).add(relation));
+  }
+  return touched;
+}
+
+async function exercisePerDashboardQueries(id: string) {
+  const webhook = { kind: "webhook" as const, subscriberId: "https://hooks.example.com/a", secret: newSecret() };
+  const persona = { kind: "persona" as const, subscriberId: "alice", fallback: { after_ms: 0, email: "a@example.com" } };
+  const { snapshots } = await alertingDashboard(store, id, [webhook, persona], 2);
+  const latest = snapshots.at(-1)!;
+  await store.updateDashboard(id, { name: "renamed" });
+  await store.getDashboard(id);
+  await store.listSnapshots(id, 10);
+  await store.getSnapshot(id, latest.snapshot_id);
+  await store.snapshotAt(id, new Date(Date.UTC(2024, 0, 1, 0, 1, 30)));
+  await store.readEvents(id, { afterSeq: 0, limit: 100 });
+  await store.readEvents(id, { afterSeq: 1, limit: 100, kinds: ["alert.matched"], persona: "alice", from: new Date(0), to: new Date() });
+  await store.recordAck("alice", id, 3);
+  await store.ackedSeq("alice", id);
+  const subs = await store.listSubscriptions(id, null);
+  await store.getSubscription(id, subs[0]!.id);
+  await store.claimIdempotencyKey(id, "k", "hash");
+  await store.completeIdempotencyKey(id, "k", 201, {});
+  await store.releaseIdempotencyKey(id, "k");
+  const queue = createDeliveryQueue(database.db, { schedule: [0, 1000], leaseMs: 60_000 });
+  const claim = await queue.claim(10, ["webhook", "email"]);
+  expect(claim.jobs.length).toBeGreaterThan(0);
+  const [first, second] = claim.jobs;
+  await queue.record(first!, { ok: true });
+  if (second) await queue.record(second, { ok: false, retryable: true, error: "503" });
+  await store.deleteSubscription(id, subs[0]!.id, "tester");
+}
+
+describe("partitioned by dashboard_id", () => {
+  it("touches one partition of events, snapshots and deliveries in every per-dashboard query", async () => {
+    // Neighbours in other partitions, so a plan that reads every partition would show them.
+    for (const n of [1, 2, 3, 4, 5]) await alertingDashboard(store, `neighbour-${n}`, [{ kind: "webhook", subscriberId: "https://hooks.example.com/n", secret: newSecret() }], 1);
+    capturing = true;
+    await exercisePerDashboardQueries("plans");
+    capturing = false;
+
+    const parentOf = await partitionParents();
+    expect(new Set(parentOf.values())).toEqual(new Set(["events", "snapshots", "deliveries"]));
+
+    const onPartitioned = captured.filter((c) => /"(events|snapshots|deliveries)"|\b(events|snapshots|deliveries)\b/.test(c.query));
+    const byDesign = onPartitioned.filter((c) => CROSS_PARTITION_BY_DESIGN.test(c.query));
+    expect(byDesign).toHaveLength(1);
+    expect(byDesign[0]!.query).not.toMatch(/for update/);
+    const checked = onPartitioned.filter((c) => !byDesign.includes(c));
+    // Ingest, the log reads, the snapshot reads, the claim, its load and its settling are all here.
+    expect(checked.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const c of checked) {
+      for (const [table, parts] of await partitionsTouched(c, parentOf)) {
+        if (parts.size > 1) offenders.push(`${table} ×${parts.size}: ${c.query}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("would catch a query that reads every partition", async () => {
+    const parentOf = await partitionParents();
+    // The join on id alone that the log used before it named the dashboard in it.
+    const touched = await partitionsTouched(
+      {
+        query: `select e.seq, s.diff from events e left join snapshots s on s.id = e.snapshot_id where e.dashboard_id = $1 and e.seq > $2`,
+        params: ["plans", 0],
+      },
+      parentOf,
+    );
+    expect(touched.get("events")?.size).toBe(1);
+    expect(touched.get("snapshots")?.size).toBe(16);
+  });
+});
