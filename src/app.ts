@@ -6,6 +6,7 @@ import type { Registry } from "prom-client";
 import type { VerifyToken } from "./http/auth.js";
 import type { ApiDeps, Env } from "./http/context.js";
 import { buildOpenApi } from "./http/openapi.js";
+import { closeAfterResponse } from "./http/lingering-close.js";
 import { HttpProblem, problemResponse } from "./http/problem.js";
 import { createRateLimiter } from "./http/rate-limit.js";
 import { auditRoutes } from "./http/routes/audit.js";
@@ -70,6 +71,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (WRITES.has(c.req.method)) {
       const retryAfter = limiter.hit(principal.sub, deps.now().getTime());
       if (retryAfter !== null) throw new HttpProblem("rate-limited", `over ${deps.rateLimitPerMin} writes a minute`, undefined, { "retry-after": String(retryAfter) });
+    }
+    await next();
+  });
+  app.use("/api/*", async (c, next) => {
+    // Refused before a byte of the body is read; the client may still be sending it, so the answer is
+    // followed by a graceful close rather than a reset that could swallow it.
+    const announced = Number(c.req.header("content-length"));
+    if (announced > deps.maxBodyBytes) {
+      closeAfterResponse(c.env);
+      throw new HttpProblem("payload-too-large", `request bodies are limited to ${deps.maxBodyBytes} bytes`, undefined, { connection: "close" });
     }
     await next();
   });
