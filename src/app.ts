@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Registry } from "prom-client";
-import type { VerifyToken } from "./http/auth.js";
+import { bearerToken, type VerifyToken } from "./http/auth.js";
 import type { ApiDeps, Env } from "./http/context.js";
 import { buildOpenApi } from "./http/openapi.js";
 import { closeAfterResponse } from "./http/lingering-close.js";
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization");
-    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+    const token = bearerToken(header);
     const principal = token ? await deps.verifyToken(token) : null;
     if (!principal) throw new HttpProblem("unauthorized", token ? "the bearer token is invalid or expired" : "a bearer token is required", undefined, { "www-authenticate": "Bearer" });
     c.set("principal", principal);

@@ -61,7 +61,21 @@ export const subscriptionCreateSchema = z.object({
 });
 
 const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const isoParam = z.iso.datetime({ offset: true });
+// PostgreSQL has no year 0, and JavaScript writes a year past 9999 with a sign PostgreSQL does not read:
+// either reached the database and failed there (a 500), so an instant outside years 1 to 9999 UTC
+// (its offset applied) is refused here.
+const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
+const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+const isoParam = z.iso.datetime({ offset: true }).refine((v) => {
+  const at = Date.parse(v);
+  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+}, "must be an instant from year 0001 to 9999 (UTC)");
+// A persona is a JWT sub; NUL cannot reach a PostgreSQL text parameter, and no sub holds control characters.
+const personaParam = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "must not hold control characters");
 
 export const eventsQuerySchema = z.object({
   after_seq: seqParam.default(0),
@@ -73,7 +87,7 @@ export const eventsQuerySchema = z.object({
     .optional(),
   from: isoParam.optional(),
   to: isoParam.optional(),
-  persona: z.string().min(1).max(256).optional(),
+  persona: personaParam.optional(),
 });
 
 export const snapshotsQuerySchema = z.object({
