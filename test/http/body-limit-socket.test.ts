@@ -2,9 +2,10 @@
 // reads, even a client that sends its whole body before it reads (as blocking clients do), and the
 // connection closes once the answer is out.
 import { connect } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINGER_MS } from "../../src/http/lingering-close.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const LIMIT = 64 * 1024;
@@ -67,6 +68,25 @@ describe("a body announced over MAX_BODY_BYTES, over a real socket", () => {
     expect(head).toMatch(/^connection: close$/im);
     expect(JSON.parse(body!).type).toMatch(/\/payload-too-large$/);
   }, 120_000);
+
+  it("closes a refused upload that stalls without closing, within LINGER_MS", async () => {
+    // The hub's side of the connection, to see when the hub lets it go.
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) => server.once("connection", (s: Socket) => s.once("close", () => resolve(Date.now() - started))));
+    // allowHalfOpen: the hub's FIN does not make this client close its side.
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    socket.on("error", () => {});
+    socket.write(`POST /api/dashboard HTTP/1.1\r\nhost: hub\r\nauthorization: Bearer ${token}\r\ncontent-length: ${ANNOUNCED}\r\n\r\n`);
+    socket.write(Buffer.alloc(LIMIT * 2, 0x20));
+    // The client now sends nothing more and never closes: the hub must end it by itself.
+    const after = await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(after).toBeGreaterThanOrEqual(LINGER_MS - 100);
+    expect(after).toBeLessThan(LINGER_MS + 3000);
+    socket.destroy();
+  }, 20_000);
 
   it("still takes a body within the limit on the same kind of connection", async () => {
     const admin = await t.token({ sub: "ok", roles: ["admin"] });
