@@ -3,9 +3,10 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Registry } from "prom-client";
-import type { VerifyToken } from "./http/auth.js";
+import { bearerToken, type VerifyToken } from "./http/auth.js";
 import type { ApiDeps, Env } from "./http/context.js";
 import { buildOpenApi } from "./http/openapi.js";
+import { closeAfterResponse } from "./http/lingering-close.js";
 import { HttpProblem, problemResponse } from "./http/problem.js";
 import { createRateLimiter } from "./http/rate-limit.js";
 import { auditRoutes } from "./http/routes/audit.js";
@@ -65,13 +66,23 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization");
-    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+    const token = bearerToken(header);
     const principal = token ? await deps.verifyToken(token) : null;
     if (!principal) throw new HttpProblem("unauthorized", token ? "the bearer token is invalid or expired" : "a bearer token is required", undefined, { "www-authenticate": "Bearer" });
     c.set("principal", principal);
     if (WRITES.has(c.req.method)) {
       const retryAfter = limiter.hit(principal.sub, deps.now().getTime());
       if (retryAfter !== null) throw new HttpProblem("rate-limited", `over ${deps.rateLimitPerMin} writes a minute`, undefined, { "retry-after": String(retryAfter) });
+    }
+    await next();
+  });
+  app.use("/api/*", async (c, next) => {
+    // Refused before a byte of the body is read; the client may still be sending it, so the answer is
+    // followed by a graceful close rather than a reset that could swallow it.
+    const announced = Number(c.req.header("content-length"));
+    if (announced > deps.maxBodyBytes) {
+      closeAfterResponse(c.env);
+      throw new HttpProblem("payload-too-large", `request bodies are limited to ${deps.maxBodyBytes} bytes`, undefined, { connection: "close" });
     }
     await next();
   });

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     console.error("invalid configuration:\n  JWT_SECRET: required (or JWT_JWKS_URL) when DATABASE_URL is set");
     process.exit(1);
   }
+  // Embedded mode: whatever the hub writes under DATA_DIR (the JWT secret, PGlite's files) is its user's only.
+  if (!config.databaseUrl) process.umask(0o077);
   const hub = await startHub(config);
   hub.logger.info({ url: hub.url, store: config.databaseUrl ? "postgres" : "pglite", broker: config.redisClusterUrls ? "redis-cluster" : config.redisUrl ? "redis" : "memory" }, "dashwatch hub listening");
   if (!config.smtpUrl) hub.logger.warn("SMTP_URL is not set: email deliveries stay queued");

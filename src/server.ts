@@ -1,7 +1,7 @@
 // Builds and starts one hub node from a Config. main.ts calls it; tests start several nodes with it.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { createApp } from "./app.js";
 import type { Broker } from "./broker/broker.js";
@@ -14,6 +14,7 @@ import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
+import { createLogger } from "./logger.js";
 import { createRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
 import type { LogEntry } from "./protocol/event.js";
@@ -30,8 +31,7 @@ export interface RunningHub {
 }
 
 export async function startHub(config: Config, options: { logger?: Logger } = {}): Promise<RunningHub> {
-  const logger =
-    options.logger ?? pino({ level: config.logLevel, redact: ["req.headers.authorization", "token", "*.token", "secret", "*.secret"] });
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
   const embedded = config.databaseUrl === null;
   const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });

@@ -59,3 +59,8 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
 
 export const isAdmin = (p: Principal) => p.roles.includes("admin");
 export const canPublish = (p: Principal) => isAdmin(p) || p.roles.includes("publisher");
+
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110 §11.1). */
+export function bearerToken(header: string | undefined): string | null {
+  return header ? (/^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] ?? null) : null;
+}

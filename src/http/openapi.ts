@@ -4,6 +4,7 @@ import { PROBLEM_TYPE_BASE } from "./problem.js";
 import {
   auditQuerySchema,
   dashboardCreateSchema,
+  dashboardListQuerySchema,
   dashboardPatchSchema,
   eventsQuerySchema,
   snapshotBodySchema,
@@ -46,7 +47,14 @@ export function buildOpenApi(version: string) {
     },
     security: [{ bearer: [] }],
     paths: {
-      "/api/dashboard": { post: { summary: "Create a dashboard", requestBody: body(dashboardCreateSchema), responses: { 201: json("dashboard"), ...errors } } },
+      "/api/dashboard": {
+        post: { summary: "Create a dashboard", requestBody: body(dashboardCreateSchema), responses: { 201: json("dashboard"), ...errors } },
+        get: {
+          summary: "List dashboards in id order",
+          parameters: queryParams(dashboardListQuerySchema),
+          responses: { 200: json("dashboards, next_after (null when no more)"), ...errors },
+        },
+      },
       "/api/dashboard/{id}": {
         parameters: [idParam],
         get: { summary: "Get a dashboard", responses: { 200: json("dashboard"), ...errors } },

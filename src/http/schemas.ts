@@ -60,8 +60,27 @@ export const subscriptionCreateSchema = z.object({
   fallback: fallbackSchema.optional(),
 });
 
+/** Free text in a query parameter: NUL cannot reach a PostgreSQL text parameter, so no control characters. */
+const queryText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, "must not hold control characters");
+
+export const dashboardListQuerySchema = z.object({
+  // Any text orders against ids, not only a valid id.
+  after: queryText(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const isoParam = z.iso.datetime({ offset: true });
+// PostgreSQL has no year 0, and JavaScript writes a year past 9999 with a sign PostgreSQL does not read:
+// either reached the database and failed there (a 500), so an instant outside years 1 to 9999 UTC
+// (its offset applied) is refused here.
+const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
+const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+const isoParam = z.iso.datetime({ offset: true }).refine((v) => {
+  const at = Date.parse(v);
+  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+}, "must be an instant from year 0001 to 9999 (UTC)");
+// A persona is a JWT sub: no sub holds control characters.
+const personaParam = queryText(256).min(1);
 
 export const eventsQuerySchema = z.object({
   after_seq: seqParam.default(0),
@@ -73,7 +92,7 @@ export const eventsQuerySchema = z.object({
     .optional(),
   from: isoParam.optional(),
   to: isoParam.optional(),
-  persona: z.string().min(1).max(256).optional(),
+  persona: personaParam.optional(),
 });
 
 export const snapshotsQuerySchema = z.object({

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Logger as QueryLogger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { makePrivate, PRIVATE_DIR_MODE, withPrivateUmask } from "./private-dir.js";
 import { schema } from "./schema.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -75,19 +76,27 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir ?? undefined);
-  const db = drizzle(client, { schema, logger });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
-  const held = new Set<number>();
-  const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
-    if (held.has(key)) return { locked: false };
-    held.add(key);
-    try {
-      return { locked: true, value: await fn() };
-    } finally {
-      held.delete(key);
-    }
+  const open = async (): Promise<Database> => {
+    const client = new PGlite(dataDir ?? undefined);
+    const db = drizzle(client, { schema, logger });
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+    const held = new Set<number>();
+    const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
+      if (held.has(key)) return { locked: false };
+      held.add(key);
+      try {
+        return { locked: true, value: await fn() };
+      } finally {
+        held.delete(key);
+      }
+    };
+    return { db: db as unknown as Db, driver: "pglite", withTryLock, close: () => client.close() };
   };
-  return { db: db as unknown as Db, driver: "pglite", withTryLock, close: () => client.close() };
+  if (!dataDir) return open();
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // PGlite lays out its first files 0666 whatever the umask, and its folders by the umask; the files
+  // PostgreSQL makes later are 0600. So: a private umask while it opens, then every existing entry chmodded.
+  const database = await withPrivateUmask(open);
+  makePrivate(dataDir);
+  return database;
 }

@@ -1,6 +1,6 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
 import { randomUUID } from "node:crypto";
-import { and, count, desc, eq, getTableColumns, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gt, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
 import { redactSubscription } from "../core/redact.js";
 import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
@@ -62,10 +62,10 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     r ? (r.rows === null ? "gone" : { ...toSnapshotMeta(r), rows: r.rows }) : null;
 
   return {
-    async createDashboard(id, settings) {
+    async createDashboard(id, settings, owner = null) {
       const rows = await db
         .insert(dashboards)
-        .values({ id, ...settingsColumns(settings), createdAt: now() })
+        .values({ id, ...settingsColumns(settings), owner, createdAt: now() })
         .onConflictDoNothing()
         .returning();
       return rows[0] ? toDashboard(rows[0]) : "conflict";
@@ -90,6 +90,17 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     async getDashboard(id) {
       const [row] = await dashboardById.execute({ id });
       return row ? toDashboard(row) : null;
+    },
+
+    async listDashboards(after, limit) {
+      // One row past the page tells whether another page follows, without a count.
+      const rows = await db
+        .select()
+        .from(dashboards)
+        .where(after === null ? undefined : gt(dashboards.id, after))
+        .orderBy(dashboards.id)
+        .limit(limit + 1);
+      return { dashboards: rows.slice(0, limit).map(toDashboard), more: rows.length > limit };
     },
 
     async listScheduledDashboards() {

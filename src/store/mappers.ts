@@ -12,8 +12,10 @@ export function toDashboard(r: typeof dashboards.$inferSelect): Dashboard {
     rank_by: r.rankBy,
     top_n: r.topN,
     primary_metric_field: r.primaryMetricField,
-    metadata: r.metadata,
+    // Unset settings show their defaults (CONTRACT Details); the stored object stays as given.
+    metadata: { snapshot_policy: "manual", ...r.metadata },
     source_url: r.sourceUrl,
+    owner: r.owner,
     head_seq: r.headSeq,
     latest_snapshot_id: r.latestSnapshotId,
     created_at: r.createdAt.toISOString(),

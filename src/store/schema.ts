@@ -29,6 +29,8 @@ export const dashboards = pgTable("dashboards", {
   primaryMetricField: text("primary_metric_field"),
   metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
   sourceUrl: text("source_url"),
+  // The creator's sub; null for dashboards made before owners were recorded (then only admins PATCH).
+  owner: text("owner"),
   // The log's head lives on the dashboard row: locking the row serializes appends, so seq stays contiguous.
   headSeq: seq("head_seq").notNull().default(0),
   latestSnapshotId: uuid("latest_snapshot_id"),

@@ -18,6 +18,8 @@ export interface DashboardSettings {
 
 export interface Dashboard extends DashboardSettings {
   id: string;
+  /** The sub that created it; null for dashboards older than owners. */
+  owner: string | null;
   head_seq: number;
   latest_snapshot_id: string | null;
   created_at: string;
@@ -135,9 +137,11 @@ export type IdempotencyClaim =
   | { state: "done"; status: number; body: unknown };
 
 export interface Store {
-  createDashboard(id: string, settings: DashboardSettings): Promise<Dashboard | "conflict">;
+  createDashboard(id: string, settings: DashboardSettings, owner?: string | null): Promise<Dashboard | "conflict">;
   updateDashboard(id: string, patch: Partial<DashboardSettings>): Promise<Dashboard | "not-found" | "top-n-conflict">;
   getDashboard(id: string): Promise<Dashboard | null>;
+  /** Up to `limit` dashboards with id > `after`, in id order, and whether more follow. */
+  listDashboards(after: string | null, limit: number): Promise<{ dashboards: Dashboard[]; more: boolean }>;
   /** Dashboards whose metadata.snapshot_policy is not manual, for the scheduler. */
   listScheduledDashboards(): Promise<ScheduledDashboard[]>;
 

@@ -31,6 +31,17 @@ describe("auth", () => {
     for (const token of [expired, none, wrongKey, noExp, "garbage"]) expect((await get(token)).status).toBe(401);
   });
 
+  it("accepts the bearer scheme in any case, and no other scheme", async () => {
+    const token = await t.token({ sub: "a" });
+    for (const scheme of ["Bearer", "bearer", "BEARER", "bEaReR"]) {
+      const res = await t.call("GET", "/api/dashboard/guarded", { headers: { authorization: `${scheme} ${token}` } });
+      expect(res.status, scheme).toBe(200);
+    }
+    for (const header of [`Basic ${token}`, `Bearer${token}`, token, "Bearer ", `Bearer ${token} extra`]) {
+      expect((await t.call("GET", "/api/dashboard/guarded", { headers: { authorization: header } })).status, header).toBe(401);
+    }
+  });
+
   it("accepts a token within the 30 s clock tolerance", async () => {
     const key = new TextEncoder().encode(TEST_SECRET);
     const justExpired = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("a").setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(key);

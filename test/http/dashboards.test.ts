@@ -23,7 +23,7 @@ describe("dashboards", () => {
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({
       id: "sales", name: null, id_field: "id", rank_by: null, top_n: 10, primary_metric_field: null,
-      metadata: {}, source_url: null, head_seq: 0, latest_snapshot_id: null,
+      metadata: { snapshot_policy: "manual" }, source_url: null, head_seq: 0, latest_snapshot_id: null, owner: "pub",
     });
     expect(Date.parse(got.body.created_at)).not.toBeNaN();
   });
@@ -56,8 +56,15 @@ describe("dashboards", () => {
     expect((await t.call("GET", "/api/dashboard/nope", { token: admin })).status).toBe(404);
   });
 
+  it("keeps a metadata given at creation, with the default policy shown where it has none", async () => {
+    await t.call("POST", "/api/dashboard", { token: publisher, body: { id: "meta", metadata: { team: "ops" } } });
+    expect((await t.call("GET", "/api/dashboard/meta", { token: reader })).body.metadata).toEqual({ snapshot_policy: "manual", team: "ops" });
+    await t.call("POST", "/api/dashboard", { token: publisher, body: { id: "meta-hourly", metadata: { snapshot_policy: "hourly" } } });
+    expect((await t.call("GET", "/api/dashboard/meta-hourly", { token: reader })).body.metadata).toEqual({ snapshot_policy: "hourly" });
+  });
+
   it("patches settings but never the id", async () => {
-    await t.call("POST", "/api/dashboard", { token: admin, body: { id: "patchme" } });
+    await t.call("POST", "/api/dashboard", { token: publisher, body: { id: "patchme" } });
     const ok = await t.call("PATCH", "/api/dashboard/patchme", { token: publisher, body: { name: "Patch me", top_n: 5, rank_by: "score" } });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: "Patch me", top_n: 5, rank_by: "score" });

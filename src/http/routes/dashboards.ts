@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { canPublish, type Principal } from "../auth.js";
+import { canPublish, isAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
 import { requireSafeSource } from "../../delivery/url-safety.js";
 import { HttpProblem, validationProblem } from "../problem.js";
-import { DASHBOARD_ID, dashboardCreateSchema, dashboardPatchSchema } from "../schemas.js";
-import { parseOrThrow } from "../validate.js";
+import { DASHBOARD_ID, dashboardCreateSchema, dashboardListQuerySchema, dashboardPatchSchema } from "../schemas.js";
+import { parseOrThrow, parseQuery } from "../validate.js";
 import type { Dashboard, DashboardSettings, Store } from "../../store/store.js";
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
@@ -29,32 +29,54 @@ export async function loadDashboard(store: Store, id: string): Promise<Dashboard
   return dashboard;
 }
 
+const mayManage = (p: Principal, d: Dashboard) => isAdmin(p) || (d.owner !== null && d.owner === p.sub);
+
+/** A dashboard as this caller may see it: its source_url (a fetchable address, perhaps with a key in it) only to its owner and admins. */
+export function dashboardView(d: Dashboard, p: Principal): Dashboard {
+  return mayManage(p, d) ? d : { ...d, source_url: null };
+}
+
 export function dashboardRoutes({ store, limits }: ApiDeps) {
   return new Hono<Env>()
     .post("/", async (c) => {
-      requirePublisher(c.get("principal"));
+      const principal = c.get("principal");
+      requirePublisher(principal);
       const body = parseOrThrow(dashboardCreateSchema, (await readJson(c)).value);
       const { id, ...settings } = body;
       requireSafeSource(settings.source_url, limits.webhookAllowPrivate);
-      const created = await store.createDashboard(id, { ...DEFAULT_SETTINGS, ...settings });
+      const created = await store.createDashboard(id, { ...DEFAULT_SETTINGS, ...settings }, principal.sub);
       if (created === "conflict") throw new HttpProblem("conflict", `dashboard ${id} already exists`);
-      return c.json(created, 201);
+      return c.json(dashboardView(created, principal), 201);
+    })
+    .get("/", async (c) => {
+      const q = parseQuery(dashboardListQuerySchema, c.req.query());
+      const page = await store.listDashboards(q.after ?? null, q.limit);
+      const principal = c.get("principal");
+      return c.json({
+        dashboards: page.dashboards.map((d) => dashboardView(d, principal)),
+        next_after: page.more ? page.dashboards[page.dashboards.length - 1]!.id : null,
+      });
     })
     .patch("/:id", async (c) => {
-      requirePublisher(c.get("principal"));
+      const principal = c.get("principal");
+      requirePublisher(principal);
       const { value } = await readJson(c);
       if (value !== null && typeof value === "object" && "id" in value) {
         throw validationProblem([{ pointer: "/id", detail: "a dashboard's id cannot be changed" }]);
       }
       const patch = parseOrThrow(dashboardPatchSchema, value);
       requireSafeSource(patch.source_url, limits.webhookAllowPrivate);
-      await loadDashboard(store, c.req.param("id"));
-      const updated = await store.updateDashboard(c.req.param("id"), patch);
+      const current = await loadDashboard(store, c.req.param("id"));
+      // The owner never changes after creation, so this check needs no lock.
+      if (!mayManage(principal, current)) {
+        throw new HttpProblem("forbidden", current.owner === null ? "only an admin may change a dashboard that has no owner" : "only the dashboard's owner or an admin may change it");
+      }
+      const updated = await store.updateDashboard(current.id, patch);
       if (updated === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
       if (updated === "top-n-conflict") {
         throw new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
       }
-      return c.json(updated);
+      return c.json(dashboardView(updated, principal));
     })
-    .get("/:id", async (c) => c.json(await loadDashboard(store, c.req.param("id"))));
+    .get("/:id", async (c) => c.json(dashboardView(await loadDashboard(store, c.req.param("id")), c.get("principal"))));
 }
