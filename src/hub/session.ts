@@ -1,5 +1,7 @@
 // One WebSocket connection: auth first, then the client's ops, one at a time in arrival order, and the
-// connection's feeds. Everything a session holds is released in one place, dispose().
+// connection's feeds. A session lasts as long as its token: the hub's deadlines close it with 4401 at the
+// token's expiry (tolerance included) unless an `auth` on the open connection, for the same sub, moved it.
+// Everything a session holds is released in one place, dispose().
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -7,20 +9,28 @@ import type { RawData, WebSocket } from "ws";
 import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protocol/frames.js";
 import type { Store } from "../store/store.js";
 import { canSubscribe, type Principal } from "./access.js";
+import { AckGate, type AckStore } from "./ack-gate.js";
 import { ChannelFeed } from "./channel-feed.js";
 import type { ChannelIndex } from "./channel-index.js";
 import { parseClientFrame } from "./client-frame.js";
+import type { Deadlines } from "./deadlines.js";
 import type { HubConfig } from "./hub-config.js";
 import type { HubMetrics } from "./hub-metrics.js";
 import type { LogReader } from "./log-reader.js";
+import { OpLimit } from "./op-limit.js";
 import { openChannel } from "./recovery.js";
 import { Writer, type WriterSettings } from "./writer.js";
 
-export type VerifyToken = (token: string) => Promise<Principal | null>;
+/** A principal as its token proves it, until `expiresAt` (ms since epoch, the clock tolerance included). */
+export interface VerifiedPrincipal extends Principal {
+  expiresAt: number;
+}
+
+export type VerifyToken = (token: string) => Promise<VerifiedPrincipal | null>;
 
 export interface SessionContext {
   config: HubConfig;
-  store: Pick<Store, "getDashboard" | "recordAck">;
+  store: Pick<Store, "getDashboard" | "recordAck"> & AckStore;
   reader: LogReader;
   index: ChannelIndex;
   verifyToken: VerifyToken;
@@ -28,10 +38,15 @@ export interface SessionContext {
   metrics: HubMetrics;
   /** One for the whole hub. */
   writer: WriterSettings;
+  /** The hub's clock for token deadlines and the ops limit. */
+  now(): number;
+  /** One for the whole hub: the auth deadline, then the token's; due → deadlinePassed(). */
+  deadlines: Deadlines<Session>;
   feed: { inboxLimit: number; maxCatchUpPages: number; firstSightSkewMs: number };
   /** Counts the persona's connection on this node; false when it has too many already. */
   admit(persona: string): boolean;
   release(persona: string): void;
+  onAuthenticated(session: Session): void;
   onDisposed(session: Session): void;
 }
 
@@ -42,14 +57,15 @@ const INBOUND_LIMIT = 32;
 
 export class Session {
   readonly id = randomUUID();
-  private principal: Principal | null = null;
+  private principal: VerifiedPrincipal | null = null;
+  private ops: OpLimit | undefined;
+  private acks: AckGate | undefined;
   private readonly feeds = new Map<string, ChannelFeed>();
   private readonly inbound: { data: RawData; isBinary: boolean }[] = [];
   private processing = false;
   private alive = true;
   private disposed = false;
   private readonly writer: Writer;
-  private authTimer: NodeJS.Timeout | undefined;
   private childLog: Logger | undefined;
 
   constructor(
@@ -65,9 +81,7 @@ export class Session {
     ws.on("pong", Session.onPong);
     ws.on("close", Session.onClose);
     ws.on("error", Session.onError);
-    this.authTimer = setTimeout(() => {
-      if (!this.principal) this.close(CLOSE.unauthorized, "auth timeout");
-    }, ctx.config.authTimeoutMs);
+    ctx.deadlines.set(this, ctx.now() + ctx.config.authTimeoutMs);
   }
 
   private static onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
@@ -85,6 +99,20 @@ export class Session {
 
   private static onError(this: WebSocket, error: Error) {
     sessionOf.get(this)?.log.debug({ err: error }, "socket error");
+  }
+
+  /** The auth deadline, or the token's, has passed. */
+  deadlinePassed(): void {
+    this.close(CLOSE.unauthorized, this.principal ? "token expired" : "auth timeout");
+  }
+
+  /** Too many connections waiting for auth on this node: the oldest makes room. */
+  evict(): void {
+    this.close(CLOSE.unauthorized, "too many connections waiting for auth");
+  }
+
+  get authenticated(): boolean {
+    return this.principal !== null;
   }
 
   /** The writer's owner: over budget too long, or replies piling up unread. */
@@ -144,6 +172,8 @@ export class Session {
   private receive(data: RawData, isBinary: boolean) {
     if (this.disposed) return;
     this.alive = true;
+    // Counted on arrival, so that a dropped op costs no parse and no place in the queue.
+    if (this.ops && !this.admitOp()) return;
     this.inbound.push({ data, isBinary });
     if (this.inbound.length >= INBOUND_LIMIT && !this.ws.isPaused) this.ws.pause();
     void this.drain();
@@ -167,27 +197,76 @@ export class Session {
     }
   }
 
+  private admitOp(): boolean {
+    const verdict = this.ops!.check(this.ctx.now());
+    switch (verdict) {
+      case "handle":
+        return true;
+      case "warn":
+        this.error("limit", `more than ${this.ctx.config.wsMaxOpsPerSec} ops in a second: ops are dropped until the next second, and another second over closes the connection`);
+        return false;
+      case "drop":
+        return false;
+      case "close":
+        this.ctx.metrics.slowConsumerCloses.inc();
+        this.close(CLOSE.slowConsumer, "too many ops");
+        return false;
+      default: {
+        const never: never = verdict;
+        return never;
+      }
+    }
+  }
+
   private async authenticate(text: string | null) {
-    const parsed = text === null ? null : parseClientFrame(text);
+    const parsed = text === null ? null : parseClientFrame(text, this.frameLimits);
     if (!parsed?.ok || parsed.frame.op !== "auth") return this.close(CLOSE.unauthorized, "auth must come first");
     const principal = await this.ctx.verifyToken(parsed.frame.token).catch(() => null);
     if (this.disposed) return;
     if (!principal) return this.close(CLOSE.unauthorized, "bad token");
     if (!this.ctx.admit(principal.sub)) return this.close(CLOSE.tooManyConnections, "too many connections");
     this.principal = principal;
-    clearTimeout(this.authTimer);
-    this.authTimer = undefined;
+    this.ops = new OpLimit(this.ctx.config.wsMaxOpsPerSec);
+    this.ctx.onAuthenticated(this);
+    this.ctx.deadlines.set(this, principal.expiresAt);
+    this.welcome();
+  }
+
+  /** `auth` on an open connection: a token for the same sub moves the deadline; anything else ends it. */
+  private async reauthenticate(token: string) {
+    const principal = await this.ctx.verifyToken(token).catch(() => null);
+    if (this.disposed) return;
+    if (!principal) return this.close(CLOSE.unauthorized, "bad token");
+    if (principal.sub !== this.principal!.sub) return this.close(CLOSE.unauthorized, "a token for another sub");
+    this.principal = principal;
+    this.ctx.deadlines.set(this, principal.expiresAt);
+    // The new token's roles hold from now on, for the channels already held too.
+    for (const name of [...this.feeds.keys()]) {
+      const channel = parseChannel(name);
+      if (channel && !canSubscribe(principal, channel)) {
+        this.dropFeed(name);
+        this.error("forbidden", "the new token may not hold this channel", name);
+      }
+    }
+    this.welcome();
+  }
+
+  private welcome() {
     this.writer.control({ type: "welcome", session: this.id, heartbeat_ms: this.ctx.config.heartbeatMs });
+  }
+
+  private get frameLimits() {
+    return { maxSinceKeys: this.ctx.config.wsMaxChannels };
   }
 
   private async handle(text: string | null) {
     if (text === null) return this.error("bad-request", "binary frames are not accepted");
-    const parsed = parseClientFrame(text);
-    if (!parsed.ok) return this.error("bad-request", parsed.message);
+    const parsed = parseClientFrame(text, this.frameLimits);
+    if (!parsed.ok) return this.error("bad-request", parsed.message, parsed.channel);
     const frame: ClientFrame = parsed.frame;
     switch (frame.op) {
       case "auth":
-        return this.error("bad-request", "already authenticated");
+        return this.reauthenticate(frame.token);
       case "subscribe":
         return this.subscribe(frame.channel, frame.since);
       case "unsubscribe":
@@ -219,6 +298,7 @@ export class Session {
       writer: this.writer,
       reader,
       pageSize: config.replayPageSize,
+      pageBytes: config.wsOutboundBudgetBytes,
       inboxLimit: this.ctx.feed.inboxLimit,
       maxCatchUpPages: this.ctx.feed.maxCatchUpPages,
       firstSightFrom: new Date(Date.now() - this.ctx.feed.firstSightSkewMs),
@@ -234,6 +314,11 @@ export class Session {
   }
 
   private async ack(dashboardId: string, seq: number) {
+    const feed = this.feeds.get(`dashboard:${dashboardId}`);
+    this.acks ??= new AckGate(this.ctx.store, this.principal!.sub);
+    const refusal = await this.acks.refusal(dashboardId, seq, { holdsChannel: feed !== undefined, delivered: feed?.positionOf(dashboardId) });
+    if (this.disposed) return;
+    if (refusal !== null) return this.error("bad-request", refusal);
     try {
       await this.ctx.store.recordAck(this.principal!.sub, dashboardId, seq);
     } catch (error) {
@@ -264,7 +349,7 @@ export class Session {
   private dispose() {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.authTimer);
+    this.ctx.deadlines.delete(this);
     for (const name of [...this.feeds.keys()]) this.dropFeed(name);
     this.writer.dispose();
     this.inbound.length = 0;

@@ -1,5 +1,5 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, max, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { Db, Tx } from "./database.js";
 import { toLogEntry } from "./mappers.js";
@@ -120,6 +120,10 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
   if (q.from) conditions.push(gte(events.at, q.from));
   if (q.to) conditions.push(lt(events.at, q.to));
   if (q.persona !== undefined) conditions.push(eq(events.persona, q.persona), isNotNull(events.persona));
+  if (q.maxBytes !== undefined) {
+    const last = await lastSeqWithin(db, conditions, q.limit, q.maxBytes);
+    if (last !== null) conditions.push(lte(events.seq, last));
+  }
   const [rows, head] = await Promise.all([
     db
       .select({ event: events, diff: snapshots.diff })
@@ -131,4 +135,31 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
     db.select({ headSeq: dashboards.headSeq }).from(dashboards).where(eq(dashboards.id, dashboardId)),
   ]);
   return { entries: rows.map((r) => toLogEntry(r.event, r.event.snapshotId ? { diff: r.diff } : null)), head_seq: head[0]?.headSeq ?? 0 };
+}
+
+/**
+ * The last seq of the page whose events' JSON (diff included) fits in maxBytes, measured in the database
+ * so that a page of large events is never loaded to find out; the first event always counts.
+ */
+async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes: number): Promise<number | null> {
+  const page = db
+    .select({
+      seq: events.seq,
+      bytes: sql<number>`octet_length(${events.data}::text) + coalesce(octet_length(${snapshots.diff}::text), 0)`.as("bytes"),
+    })
+    .from(events)
+    .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
+    .where(and(...conditions))
+    .orderBy(asc(events.seq))
+    .limit(limit)
+    .as("page");
+  const running = db
+    .select({ seq: page.seq, before: sql<number>`sum(${page.bytes}) over (order by ${page.seq}) - ${page.bytes}`.as("before") })
+    .from(page)
+    .as("running");
+  const [row] = await db
+    .select({ last: sql<string | null>`max(${running.seq})` })
+    .from(running)
+    .where(sql`${running.before} < ${maxBytes}`);
+  return row?.last == null ? null : Number(row.last);
 }
