@@ -1,6 +1,7 @@
 // What a replay costs the hub in memory when its client stops reading: a log of REPLAY_EVENTS events of
 // REPLAY_EVENT_BYTES each, one client that subscribes with since 0 and reads nothing. Reports the peak
-// growth of the hub process's heap and buffers (sampled every 5 ms) over the idle baseline.
+// growth of the hub process's heap and buffers over the idle baseline: sampled every 5 ms, each sample
+// after a full GC with REPLAY_GC=1 (so it counts what is held, not garbage; the GCs slow the hub down).
 // Run: node --expose-gc --import tsx bench/replay-memory.ts (needs TEST_DATABASE_URL's PostgreSQL).
 import { commitBigEvent, createDashboard, createTestStore, startHarness } from "../test/hub/helpers/hub-harness.js";
 
@@ -24,6 +25,7 @@ gc();
 const base = used();
 const peak = { ...base };
 const sampler = setInterval(() => {
+  if (process.env.REPLAY_GC === "1") gc();
   const now = used();
   for (const k of ["heap", "buffers", "rss"] as const) peak[k] = Math.max(peak[k], now[k]);
 }, 5);
@@ -40,6 +42,7 @@ console.log(
     peak_heap_growth: mb(peak.heap - base.heap),
     peak_buffer_growth: mb(peak.buffers - base.buffers),
     peak_rss_growth: mb(peak.rss - base.rss),
+    gc_per_sample: process.env.REPLAY_GC === "1",
     queued_bytes_after: stats.queuedBytes,
     connections_after: stats.connections,
   }),

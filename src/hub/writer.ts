@@ -6,7 +6,7 @@
 // the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
 // and once the socket has drained to half the budget the client gets one
 // `gap {reason: "slow_consumer", recoverable: true}` per range to replay from the log. Memory per
-// connection stays under about twice the budget whatever the client does, replays included.
+// connection stays under about twice the budget, plus one loop turn's frames, whatever the client does.
 import type { GapReason, ServerFrame } from "../protocol/frames.js";
 import type { Coalescer, Corkable } from "./coalesce.js";
 import { encodeFrame } from "./wire.js";
@@ -80,10 +80,9 @@ export class Writer {
   /** Writes an event frame, or adds it to its range's gap when over budget. True when written. */
   event(channel: string, dashboardId: string, seq: number, frame: Buffer): boolean {
     if (!this.open()) return false;
-    // A frame larger than the whole budget still goes out alone on an idle socket. Frames of this turn
-    // count too: a replay page is written in one turn, and would otherwise all be corked at once.
-    const held = this.stream.writableLength;
-    if (!this.isCongested && held > 0 && held + frame.length > this.s.budgetBytes) this.congest();
+    // A frame larger than the whole budget still goes out alone on an idle socket.
+    const waiting = this.backlog();
+    if (!this.isCongested && waiting > 0 && waiting + this.thisTurn() + frame.length > this.s.budgetBytes) this.congest();
     if (this.isCongested) {
       this.addDropped(channel, dashboardId, seq, seq);
       this.s.onEventDropped();

@@ -139,27 +139,25 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
 
 /**
  * The last seq of the page whose events' JSON (diff included) fits in maxBytes, measured in the database
- * so that a page of large events is never loaded to find out; the first event always counts.
+ * so that a page of large events is never loaded to find out; the first event always counts. It walks the
+ * page one event at a time and stops one past the bound, so it measures what the page holds, not `limit`.
  */
 async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes: number): Promise<number | null> {
-  const page = db
-    .select({
-      seq: events.seq,
-      bytes: sql<number>`octet_length(${events.data}::text) + coalesce(octet_length(${snapshots.diff}::text), 0)`.as("bytes"),
-    })
-    .from(events)
-    .leftJoin(snapshots, eq(snapshots.id, events.snapshotId))
-    .where(and(...conditions))
-    .orderBy(asc(events.seq))
-    .limit(limit)
-    .as("page");
-  const running = db
-    .select({ seq: page.seq, before: sql<number>`sum(${page.bytes}) over (order by ${page.seq}) - ${page.bytes}`.as("before") })
-    .from(page)
-    .as("running");
-  const [row] = await db
-    .select({ last: sql<string | null>`max(${running.seq})` })
-    .from(running)
-    .where(sql`${running.before} < ${maxBytes}`);
-  return row?.last == null ? null : Number(row.last);
+  const where = and(...conditions);
+  const size = sql`octet_length(${events.data}::text) + coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots} where ${snapshots.id} = ${events.snapshotId}), 0)`;
+  const result: unknown = await db.execute(sql`
+    with recursive walk(seq, total, n) as (
+      (select ${events.seq}, ${size}, 1 from ${events} where ${where} order by ${events.seq} limit 1)
+      union all
+      (select next.seq, walk.total + next.bytes, walk.n + 1
+         from walk cross join lateral (
+           select ${events.seq} as seq, ${size} as bytes from ${events}
+           where ${where} and ${events.seq} > walk.seq order by ${events.seq} limit 1) next
+         where walk.total < ${maxBytes} and walk.n < ${limit})
+    )
+    select max(seq)::text as last from walk where total <= ${maxBytes} or n = 1`);
+  // postgres-js answers an array of rows, PGlite {rows}.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { last: string | null }[];
+  const last = rows[0]?.last;
+  return last == null ? null : Number(last);
 }
