@@ -208,7 +208,6 @@ export class Session {
       case "drop":
         return false;
       case "close":
-        this.ctx.metrics.slowConsumerCloses.inc();
         this.close(CLOSE.slowConsumer, "too many ops");
         return false;
       default: {

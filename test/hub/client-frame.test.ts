@@ -39,7 +39,7 @@ describe("parseClientFrame", () => {
     const since = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`d${i}`, 0]));
     const frame = (n: number) => JSON.stringify({ op: "subscribe", channel: "persona:p", since: since(n) });
     expect(parseClientFrame(frame(LIMITS.maxSinceKeys), LIMITS).ok).toBe(true);
-    expect(parseClientFrame(frame(LIMITS.maxSinceKeys + 1), LIMITS)).toEqual({ ok: false, message: "since may name at most 128 dashboards" });
+    expect(parseClientFrame(frame(LIMITS.maxSinceKeys + 1), LIMITS)).toEqual({ ok: false, message: "since may name at most 128 dashboards", channel: "persona:p" });
   });
 });
 
