@@ -111,10 +111,6 @@ export class Session {
     this.close(CLOSE.unauthorized, "too many connections waiting for auth");
   }
 
-  get authenticated(): boolean {
-    return this.principal !== null;
-  }
-
   /** The writer's owner: over budget too long, or replies piling up unread. */
   slowConsumer(): void {
     this.ctx.metrics.slowConsumerCloses.inc();
