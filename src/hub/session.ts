@@ -10,7 +10,6 @@ import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protoc
 import type { Store } from "../store/store.js";
 import { canSubscribe, type Principal } from "./access.js";
 import { AckGate, type AckStore } from "./ack-gate.js";
-import { ChannelFeed } from "./channel-feed.js";
 import type { ChannelIndex } from "./channel-index.js";
 import { parseClientFrame } from "./client-frame.js";
 import type { Deadlines } from "./deadlines.js";
@@ -18,7 +17,7 @@ import type { HubConfig } from "./hub-config.js";
 import type { HubMetrics } from "./hub-metrics.js";
 import type { LogReader } from "./log-reader.js";
 import { OpLimit } from "./op-limit.js";
-import { openChannel } from "./recovery.js";
+import { SessionChannels } from "./session-channels.js";
 import { Writer, type WriterSettings } from "./writer.js";
 
 /** A principal as its token proves it, until `expiresAt` (ms since epoch, the clock tolerance included). */
@@ -60,7 +59,7 @@ export class Session {
   private principal: VerifiedPrincipal | null = null;
   private ops: OpLimit | undefined;
   private acks: AckGate | undefined;
-  private readonly feeds = new Map<string, ChannelFeed>();
+  private readonly channels: SessionChannels;
   private readonly inbound: { data: RawData; isBinary: boolean }[] = [];
   private processing = false;
   private alive = true;
@@ -75,6 +74,7 @@ export class Session {
     private readonly ctx: SessionContext,
   ) {
     this.writer = new Writer(ws, stream, this, ctx.writer);
+    this.channels = new SessionChannels(ctx, this.writer);
     // Shared listeners that find their session, not closures per connection (see WriterSettings).
     sessionOf.set(ws, this);
     ws.on("message", Session.onMessage);
@@ -123,7 +123,7 @@ export class Session {
   }
 
   get subscriptionCount(): number {
-    return this.feeds.size;
+    return this.channels.size;
   }
 
   get queuedBytes(): number {
@@ -131,9 +131,7 @@ export class Session {
   }
 
   get pendingEntries(): number {
-    let n = 0;
-    for (const feed of this.feeds.values()) n += feed.pending;
-    return n;
+    return this.channels.pendingEntries;
   }
 
   /** Called every heartbeatMs: a connection that answered nothing since the last ping is gone. */
@@ -149,7 +147,7 @@ export class Session {
 
   /** Shutdown: stop feeding, let what is queued reach the client, then close with 1001. */
   async shutdown(drainTimeoutMs: number): Promise<void> {
-    for (const feed of this.feeds.values()) feed.close();
+    this.channels.stopAll();
     const deadline = Date.now() + drainTimeoutMs;
     // Polling is fine here: it runs once, at shutdown, and ws has no drain event of its own.
     while (this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount > 0 && Date.now() < deadline) {
@@ -236,10 +234,10 @@ export class Session {
     this.principal = principal;
     this.ctx.deadlines.set(this, principal.expiresAt);
     // The new token's roles hold from now on, for the channels already held too.
-    for (const name of [...this.feeds.keys()]) {
+    for (const name of this.channels.names()) {
       const channel = parseChannel(name);
       if (channel && !canSubscribe(principal, channel)) {
-        this.dropFeed(name);
+        this.channels.drop(name);
         this.error("forbidden", "the new token may not hold this channel", name);
       }
     }
@@ -266,7 +264,7 @@ export class Session {
         return this.subscribe(frame.channel, frame.since);
       case "unsubscribe":
         if (!parseChannel(frame.channel)) return this.error("bad-request", "unknown channel form", frame.channel);
-        return this.dropFeed(frame.channel);
+        return this.channels.drop(frame.channel);
       case "ack":
         return this.ack(frame.dashboard_id, frame.seq);
       case "ping":
@@ -283,35 +281,16 @@ export class Session {
     const channel = parseChannel(name);
     if (!channel) return this.error("bad-request", "channel must be dashboard:<id> or persona:<id>", name);
     if (!canSubscribe(principal, channel)) return this.error("forbidden", "not allowed on this channel", name);
-    if (this.feeds.has(name)) return this.error("bad-request", "already subscribed", name);
-    if (this.feeds.size >= this.ctx.config.wsMaxChannels) return this.error("limit", `at most ${this.ctx.config.wsMaxChannels} channels`, name);
-
-    const { config, reader, index, logger, metrics } = this.ctx;
-    const feed = new ChannelFeed({
-      channel: name,
-      target: channel,
-      writer: this.writer,
-      reader,
-      pageSize: config.replayPageSize,
-      pageBytes: config.wsOutboundBudgetBytes,
-      inboxLimit: this.ctx.feed.inboxLimit,
-      maxCatchUpPages: this.ctx.feed.maxCatchUpPages,
-      firstSightFrom: new Date(Date.now() - this.ctx.feed.firstSightSkewMs),
-      logger,
-    });
-    this.feeds.set(name, feed);
-    metrics.subscriptions.inc();
-    const result = await openChannel({ store: this.ctx.store, reader, index, writer: this.writer }, { channel, name, feed, since });
-    if (!result.ok) {
-      this.dropFeed(name);
-      this.error(result.code, result.message, name);
-    }
+    if (this.channels.has(name)) return this.error("bad-request", "already subscribed", name);
+    if (this.channels.size >= this.ctx.config.wsMaxChannels) return this.error("limit", `at most ${this.ctx.config.wsMaxChannels} channels`, name);
+    const result = await this.channels.open(name, channel, since);
+    if (!result.ok) this.error(result.code, result.message, name);
   }
 
   private async ack(dashboardId: string, seq: number) {
-    const feed = this.feeds.get(`dashboard:${dashboardId}`);
+    const { held, delivered } = this.channels.dashboardPosition(dashboardId);
     this.acks ??= new AckGate(this.ctx.store, this.principal!.sub);
-    const refusal = await this.acks.refusal(dashboardId, seq, { holdsChannel: feed !== undefined, delivered: feed?.positionOf(dashboardId) });
+    const refusal = await this.acks.refusal(dashboardId, seq, { holdsChannel: held, delivered });
     if (this.disposed) return;
     if (refusal !== null) return this.error("bad-request", refusal);
     try {
@@ -319,16 +298,6 @@ export class Session {
     } catch (error) {
       this.log.warn({ err: error, dashboard_id: dashboardId }, "ack not recorded");
     }
-  }
-
-  private dropFeed(name: string) {
-    const feed = this.feeds.get(name);
-    if (!feed) return;
-    this.feeds.delete(name);
-    feed.close();
-    const channel = parseChannel(name);
-    if (channel) this.ctx.index.leave(channel, feed);
-    this.ctx.metrics.subscriptions.dec();
   }
 
   private error(code: ErrorCode, message: string, channel?: string) {
@@ -345,7 +314,7 @@ export class Session {
     if (this.disposed) return;
     this.disposed = true;
     this.ctx.deadlines.delete(this);
-    for (const name of [...this.feeds.keys()]) this.dropFeed(name);
+    this.channels.dropAll();
     this.writer.dispose();
     this.inbound.length = 0;
     if (this.principal) this.ctx.release(this.principal.sub);
