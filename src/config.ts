@@ -68,6 +68,8 @@ const schema = z.object({
   WS_MAX_CONNECTIONS_PER_PERSONA: int(1).default(32),
   WS_MAX_CHANNELS: int(1).default(128),
   WS_HEARTBEAT_MS: int(100).default(25000),
+  WS_MAX_OPS_PER_SEC: int(1).default(50),
+  WS_MAX_PENDING: int(1).default(1000),
   EVENT_RETENTION_DAYS: int(1).optional(),
   SNAPSHOT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),
@@ -105,6 +107,8 @@ export interface Config {
     maxConnectionsPerPersona: number;
     maxChannels: number;
     heartbeatMs: number;
+    maxOpsPerSec: number;
+    maxPending: number;
   };
   eventRetentionDays: number | null;
   snapshotRetentionDays: number | null;
@@ -168,6 +172,8 @@ function toConfig(e: Env): Config {
       maxConnectionsPerPersona: e.WS_MAX_CONNECTIONS_PER_PERSONA,
       maxChannels: e.WS_MAX_CHANNELS,
       heartbeatMs: e.WS_HEARTBEAT_MS,
+      maxOpsPerSec: e.WS_MAX_OPS_PER_SEC,
+      maxPending: e.WS_MAX_PENDING,
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS ?? null,
     snapshotRetentionDays: e.SNAPSHOT_RETENTION_DAYS ?? null,

@@ -59,6 +59,8 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
       wsMaxConnectionsPerPersona: config.ws.maxConnectionsPerPersona,
       wsMaxChannels: config.ws.maxChannels,
       heartbeatMs: config.ws.heartbeatMs,
+      wsMaxOpsPerSec: config.ws.maxOpsPerSec,
+      wsMaxPending: config.ws.maxPending,
       authTimeoutMs: 10_000,
       replayPageSize: 500,
     },

@@ -1,4 +1,5 @@
-// The client: one connection at a time, reconnects with backoff, and the channels it resubscribes.
+// The client: one connection at a time, reconnects with backoff, the channels it resubscribes, and the
+// connection's token renewed on it before it expires (renewal.ts).
 // Close codes: 4401 → new token and retry (bounded); 4429 → a longer wait; anything else (1001 shutdown,
 // 4408 slow consumer, 1006, timeouts, resync) → reconnect and resume from `since`.
 import { fullJitter, politeDelay } from "./backoff.js";
@@ -10,6 +11,7 @@ import { DashwatchError, type DashwatchErrorCode } from "./errors.js";
 import { checkSince, resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
 import { Positions } from "./positions.js";
 import { CLOSE, parseChannel, type ServerFrame } from "./protocol.js";
+import { TokenRenewal } from "./renewal.js";
 import { ReplayClient } from "./replay.js";
 import { resolveWebSocket } from "./socket.js";
 import { Subscription, type SubscribeOptions } from "./subscription.js";
@@ -49,6 +51,7 @@ export class Client {
   readonly #unsentAcks = new Map<string, number>();
   #state: ClientState = "disconnected";
   #connection: Connection | undefined;
+  #renewal: TokenRenewal | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #authFailures = 0;
@@ -131,7 +134,7 @@ export class Client {
           frame: (frame) => this.#onFrame(connection, frame),
           closed: (reason) => this.#onClosed(connection, reason),
         },
-        { connectTimeoutMs: this.#options.connectTimeoutMs, now: this.#options.now },
+        { connectTimeoutMs: this.#options.connectTimeoutMs, opsPerSecond: this.#options.opsPerSecond, now: this.#options.now },
       );
     } catch (error) {
       if (this.#closed) return;
@@ -148,6 +151,8 @@ export class Client {
     this.#attempt = 0;
     this.#authFailures = 0;
     this.#setState("connected");
+    this.#renewal?.stop();
+    if (this.#tokens.refreshable) this.#renewal = new TokenRenewal(connection, connection.token, () => this.#tokens.forConnect(), this.#options.now);
     for (const [dashboardId, seq] of this.#unsentAcks) connection.send({ op: "ack", dashboard_id: dashboardId, seq });
     this.#unsentAcks.clear();
     for (const entry of this.#channels.values()) void this.#sendSubscribe(entry, connection);
@@ -196,6 +201,8 @@ export class Client {
   #onClosed(connection: Connection, reason: DisconnectReason): void {
     if (connection !== this.#connection) return;
     this.#connection = undefined;
+    this.#renewal?.stop();
+    for (const { dashboardId, seq } of connection.unsentAcks()) this.#unsentAcks.set(dashboardId, Math.max(seq, this.#unsentAcks.get(dashboardId) ?? 0));
     if (this.#closed) return;
     if (reason.code === CLOSE.unauthorized) {
       this.#authFailures += 1;
@@ -229,6 +236,7 @@ export class Client {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
+    this.#renewal?.stop();
     const connection = this.#connection;
     this.#connection = undefined;
     connection?.disconnect("client closed");

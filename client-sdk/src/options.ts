@@ -33,6 +33,8 @@ export interface ClientOptions {
   replayPageSize?: number;
   /** Tries per replay before resubscribing instead. Default 3. */
   replayAttempts?: number;
+  /** Ops (subscribe, ack, ping, ...) sent per second at most; keep it under the hub's WS_MAX_OPS_PER_SEC / 2. Default 20. */
+  opsPerSecond?: number;
   random?: Random;
   now?: () => number;
 }
@@ -53,6 +55,7 @@ export interface ResolvedOptions {
   iteratorBuffer: number;
   replayPageSize: number;
   replayAttempts: number;
+  opsPerSecond: number;
   random: Random;
   now: () => number;
 }
@@ -88,6 +91,7 @@ export function resolveOptions(input: ClientOptions): ResolvedOptions {
     iteratorBuffer: int("iteratorBuffer", input.iteratorBuffer, 100, 1),
     replayPageSize: int("replayPageSize", input.replayPageSize, 1000, 1, 1000),
     replayAttempts: int("replayAttempts", input.replayAttempts, 3, 1),
+    opsPerSecond: int("opsPerSecond", input.opsPerSecond, 20, 1, 1000),
     random: input.random ?? Math.random,
     now: input.now ?? Date.now,
   };

@@ -21,6 +21,8 @@ export interface FakeSession {
   persona: string | undefined;
   readonly channels: Set<string>;
   readonly received: ClientFrame[];
+  /** When each of `received` arrived (Date.now()). */
+  readonly receivedAt: number[];
 }
 
 export interface AppendOptions {
@@ -66,8 +68,11 @@ export class FakeHub {
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 
-  issue(persona: string): string {
-    const token = `tok-${++this.#issued}-${persona}`;
+  /** With `exp` (seconds), the token is shaped like a JWT whose payload holds it, as the SDK reads it. */
+  issue(persona: string, exp?: number): string {
+    const id = `tok-${++this.#issued}-${persona}`;
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const token = exp === undefined ? id : `${part({ alg: "none" })}.${part({ sub: persona, exp })}.${id}`;
     this.#tokens.set(token, persona);
     return token;
   }
@@ -139,11 +144,12 @@ export class FakeHub {
   }
 
   #accept(socket: WebSocket): void {
-    const session: FakeSession = { id: `s${this.sessions.length + 1}`, socket, token: undefined, persona: undefined, channels: new Set(), received: [] };
+    const session: FakeSession = { id: `s${this.sessions.length + 1}`, socket, token: undefined, persona: undefined, channels: new Set(), received: [], receivedAt: [] };
     this.sessions.push(session);
     socket.on("message", (data) => {
       const frame = JSON.parse(String(data)) as ClientFrame;
       session.received.push(frame);
+      session.receivedAt.push(Date.now());
       this.#onFrame(session, frame);
       changed();
     });
@@ -168,8 +174,12 @@ export class FakeHub {
       case "ping":
         if (this.answerPings) this.send(session, { type: "pong" });
         return;
-      case "ack":
       case "auth":
+        // Renewal on the open connection, as the hub does it: the same persona gets a new welcome.
+        if (this.#tokens.get(frame.token) !== session.persona) return session.socket.close(4401, "unauthorized");
+        session.token = frame.token;
+        return this.send(session, { type: "welcome", session: session.id, heartbeat_ms: this.heartbeatMs });
+      case "ack":
         return;
     }
   }

@@ -7,7 +7,12 @@ export interface Principal {
   roles: string[];
 }
 
-export type VerifyToken = (token: string) => Promise<Principal | null>;
+/** A principal as a token proves it, with the time (ms since epoch, tolerance included) the proof runs out. */
+export interface VerifiedToken extends Principal {
+  expiresAt: number;
+}
+
+export type VerifyToken = (token: string) => Promise<VerifiedToken | null>;
 
 export interface AuthOptions {
   secret: string | null;
@@ -34,7 +39,7 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
-  const verified = new Map<string, { principal: Principal; until: number }>();
+  const verified = new Map<string, { principal: VerifiedToken; until: number }>();
   return async (token) => {
     // A publisher sends the same token with every request; a signature checks out the same each time,
     // so it is checked once and the answer kept until the token's own expiry (tolerance included).
@@ -47,9 +52,10 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
       const { payload } = await jwtVerify(token, key as KeyObject, verifyOptions);
       if (typeof payload.sub !== "string" || payload.sub.length === 0) return null;
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-      const principal = { sub: payload.sub, roles };
+      const until = (payload.exp! + verifyOptions.clockTolerance) * 1000;
+      const principal = { sub: payload.sub, roles, expiresAt: until };
       if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
-      verified.set(token, { principal, until: (payload.exp! + verifyOptions.clockTolerance) * 1000 });
+      verified.set(token, { principal, until });
       return principal;
     } catch {
       return null;

@@ -17,6 +17,8 @@ export interface FeedOptions {
   writer: Writer;
   reader: LogReader;
   pageSize: number;
+  /** A log page stops before this many bytes of events: the connection's outbound budget (writer.ts). */
+  pageBytes: number;
   /** Live entries held while the feed is busy; beyond, holes are read back from the log. */
   inboxLimit: number;
   /** A live hole or a catch-up longer than this many pages becomes a recoverable broker_outage gap. */
@@ -84,6 +86,11 @@ export class ChannelFeed {
   /** Persona channels: alerts from here on are owed to the client on a dashboard first met. */
   get firstSightFrom(): Date {
     return this.o.firstSightFrom;
+  }
+
+  /** The last seq delivered (or accounted for by a gap) on the dashboard; undefined before the first. */
+  positionOf(dashboardId: string): number | undefined {
+    return this.last.get(dashboardId);
   }
 
   setPosition(dashboardId: string, seq: number): void {
@@ -207,21 +214,32 @@ export class ChannelFeed {
       return this.jump(d, last, to, "broker_outage");
     }
     let fresh = false;
+    // Reading what cannot be written is wasted: while the connection is over its budget, the rest of the
+    // range joins the slow-consumer gap instead, whether it is a live hole or a resume.
+    const skipRest = (end: number) => {
+      if (end > last) writer.skip(channel, d, last + 1, end);
+      this.last.set(d, Math.max(last, end));
+    };
     for (let pages = 0; !this.isClosed && (to === null || last < to); pages++) {
-      const page = await this.o.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona }, fresh);
+      if (writer.congested && to !== null) return skipRest(to);
+      const page = await this.o.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona, maxBytes: this.o.pageBytes }, fresh);
       if (this.isClosed) return;
       const end = to ?? page.head_seq;
-      if (writer.congested) {
-        // Reading what cannot be written is wasted: the range joins the slow-consumer gap instead.
-        if (end > last) writer.skip(channel, d, last + 1, end);
-        this.last.set(d, Math.max(last, end));
-        return;
-      }
+      if (writer.congested) return skipRest(end);
+      let cut = false;
       for (const entry of page.entries) {
         if (to !== null && entry.event.seq > to) break;
+        if (writer.congested) {
+          cut = true;
+          break;
+        }
         last = this.deliverFromLog(last, entry);
       }
-      if (page.entries.length === pageSize) {
+      if (cut) return skipRest(end);
+      // A page cut short by its byte bound is not the end of the range: only a page that reaches the end,
+      // or an empty one, is (one more read than before for a persona channel's sparse alerts).
+      const lastSeq = page.entries.at(-1)?.event.seq;
+      if (page.entries.length === pageSize || (lastSeq !== undefined && lastSeq < end)) {
         if (plan.bounded && pages + 1 >= this.o.maxCatchUpPages && (to === null || last < to)) {
           return this.jump(d, last, end, "broker_outage");
         }

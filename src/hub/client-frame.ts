@@ -1,17 +1,23 @@
 // Parses what a client sends into a ClientFrame, or says in words why it is not one. Pure.
 import type { ClientFrame } from "../protocol/frames.js";
 
-export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string };
+/** `channel` names the subscription a refused subscribe was for, so that the client can end it. */
+export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string; channel?: string };
 
 const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
-/** A resume position per dashboard; more than this many is not a client resuming, it is a client probing. */
-export const MAX_SINCE_KEYS = 1000;
+export interface FrameLimits {
+  /**
+   * A resume position per dashboard; the hub passes WS_MAX_CHANNELS. More is not a client resuming but one
+   * asking for database work, so it is refused here, before any.
+   */
+  maxSinceKeys: number;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isSeq = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 const bad = (message: string): ParsedFrame => ({ ok: false, message });
 
-export function parseClientFrame(text: string): ParsedFrame {
+export function parseClientFrame(text: string, limits: FrameLimits): ParsedFrame {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -26,8 +32,8 @@ export function parseClientFrame(text: string): ParsedFrame {
     case "subscribe": {
       if (typeof raw.channel !== "string") return bad("subscribe needs a channel");
       if (raw.since === undefined) return { ok: true, frame: { op: "subscribe", channel: raw.channel } };
-      const since = parseSince(raw.since);
-      if (typeof since === "string") return bad(since);
+      const since = parseSince(raw.since, limits.maxSinceKeys);
+      if (typeof since === "string") return { ok: false, message: since, channel: raw.channel };
       return { ok: true, frame: { op: "subscribe", channel: raw.channel, since } };
     }
     case "unsubscribe":
@@ -44,10 +50,10 @@ export function parseClientFrame(text: string): ParsedFrame {
   }
 }
 
-function parseSince(value: unknown): Record<string, number> | string {
+function parseSince(value: unknown, maxKeys: number): Record<string, number> | string {
   if (!isRecord(value)) return "since must be an object of dashboard_id: seq";
   const entries = Object.entries(value);
-  if (entries.length > MAX_SINCE_KEYS) return `since may name at most ${MAX_SINCE_KEYS} dashboards`;
+  if (entries.length > maxKeys) return `since may name at most ${maxKeys} dashboards`;
   const since: Record<string, number> = {};
   for (const [key, seq] of entries) {
     if (!DASHBOARD_ID.test(key)) return "since keys must be dashboard ids";

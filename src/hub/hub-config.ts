@@ -9,7 +9,12 @@ export interface HubConfig {
   wsSlowCloseMs: number;
   /** Per persona, per node; one more closes with 4429. */
   wsMaxConnectionsPerPersona: number;
+  /** Also the most keys a `since` may name. */
   wsMaxChannels: number;
+  /** Inbound ops per connection per second; a second over → error `limit`, the next one too → 4408. */
+  wsMaxOpsPerSec: number;
+  /** Connections not yet authenticated, per node; one more closes the oldest with 4401. */
+  wsMaxPending: number;
   /** WebSocket ping interval; a connection silent for two intervals is terminated. */
   heartbeatMs: number;
   /** Time a new connection has to send its auth frame before 4401. */
@@ -24,6 +29,8 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   wsSlowCloseMs: 30000,
   wsMaxConnectionsPerPersona: 32,
   wsMaxChannels: 128,
+  wsMaxOpsPerSec: 50,
+  wsMaxPending: 1000,
   heartbeatMs: 25000,
   authTimeoutMs: 10000,
   replayPageSize: 500,

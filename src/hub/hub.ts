@@ -15,6 +15,7 @@ import type { GapReason } from "../protocol/frames.js";
 import type { Store } from "../store/store.js";
 import { createChannelIndex } from "./channel-index.js";
 import { createCoalescer } from "./coalesce.js";
+import { createDeadlines } from "./deadlines.js";
 import { createFanOut } from "./fan-out.js";
 import { validateHubConfig, type HubConfig } from "./hub-config.js";
 import { createHubMetrics } from "./hub-metrics.js";
@@ -44,10 +45,12 @@ export interface HubTuning {
   reconcileMs?: number;
   /** A feed behind the head is caught up only if still behind this long after. Default 1000. */
   reconcileGraceMs?: number;
+  /** The clock of token deadlines and the ops limit (ms). Default Date.now. */
+  now?: () => number;
 }
 
 export interface HubDeps {
-  store: Pick<Store, "getDashboard" | "readEvents" | "recordAck" | "followedHeads">;
+  store: Pick<Store, "getDashboard" | "readEvents" | "recordAck" | "followedHeads" | "hasPersonaSubscription">;
   broker: Broker;
   verifyToken: VerifyToken;
   config: HubConfig;
@@ -97,6 +100,10 @@ export function createHub(deps: HubDeps): Hub {
   const reconciler = startReconciler({ store, feeds: () => index.feeds(), logger, intervalMs: tuning.reconcileMs, graceMs: tuning.reconcileGraceMs });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false, clientTracking: false });
   const sessions = new Set<Session>();
+  // Insertion-ordered: the first is the oldest connection still waiting for its auth frame.
+  const pending = new Set<Session>();
+  const now = tuning.now ?? Date.now;
+  const deadlines = createDeadlines<Session>(now, (session) => session.deadlinePassed());
   const perPersona = new Map<string, number>();
   let closing = false;
   let outagePoll: NodeJS.Timeout | undefined;
@@ -150,6 +157,8 @@ export function createHub(deps: HubDeps): Hub {
       onEventDropped: () => void metrics.tally.dropped++,
       onGap: (reason: GapReason) => metrics.gaps.inc({ reason }),
     },
+    now,
+    deadlines,
     feed: {
       inboxLimit: tuning.inboxLimit ?? 1000,
       maxCatchUpPages: tuning.maxCatchUpPages ?? 4,
@@ -166,7 +175,11 @@ export function createHub(deps: HubDeps): Hub {
       if (n > 0) perPersona.set(persona, n);
       else perPersona.delete(persona);
     },
+    onAuthenticated(session: Session) {
+      pending.delete(session);
+    },
     onDisposed(session: Session) {
+      pending.delete(session);
       if (sessions.delete(session)) metrics.connections.dec();
     },
   };
@@ -182,7 +195,10 @@ export function createHub(deps: HubDeps): Hub {
           ws.close(1001, "shutting down");
           return;
         }
-        sessions.add(new Session(ws, socket, context));
+        if (pending.size >= config.wsMaxPending) pending.values().next().value!.evict();
+        const session = new Session(ws, socket, context);
+        sessions.add(session);
+        pending.add(session);
         metrics.connections.inc();
       });
     },
@@ -198,6 +214,7 @@ export function createHub(deps: HubDeps): Hub {
       fanOut.close();
       const drainMs = tuning.drainTimeoutMs ?? 5000;
       await Promise.all([...sessions].map((s) => s.shutdown(drainMs)));
+      deadlines.close();
       await index.clear();
       wss.close();
     },

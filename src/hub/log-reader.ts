@@ -2,7 +2,7 @@
 // of a dashboard asks for the same page after the same seq at once, and the store should answer it once.
 import type { EventPage, EventQuery, Store } from "../store/store.js";
 
-export type LogQuery = Pick<EventQuery, "afterSeq" | "limit" | "persona" | "from">;
+export type LogQuery = Pick<EventQuery, "afterSeq" | "limit" | "persona" | "from" | "maxBytes">;
 
 export interface LogReader {
   /** `fresh` skips sharing: a shared read may have started before the commit the caller knows of. */
@@ -25,7 +25,7 @@ export function createLogReader(store: Pick<Store, "readEvents" | "getDashboard"
   return {
     read(dashboardId, q, fresh = false) {
       if (fresh) return store.readEvents(dashboardId, q);
-      const key = JSON.stringify(["r", dashboardId, q.afterSeq, q.limit, q.persona ?? null, q.from?.getTime() ?? null]);
+      const key = JSON.stringify(["r", dashboardId, q.afterSeq, q.limit, q.persona ?? null, q.from?.getTime() ?? null, q.maxBytes ?? null]);
       return shared(key, () => store.readEvents(dashboardId, q));
     },
     head(dashboardId) {

@@ -1,5 +1,7 @@
 // One WebSocket connection: auth first, then the client's ops, one at a time in arrival order, and the
-// connection's feeds. Everything a session holds is released in one place, dispose().
+// connection's feeds. A session lasts as long as its token: the hub's deadlines close it with 4401 at the
+// token's expiry (tolerance included) unless an `auth` on the open connection, for the same sub, moved it.
+// Everything a session holds is released in one place, dispose().
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -7,20 +9,27 @@ import type { RawData, WebSocket } from "ws";
 import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protocol/frames.js";
 import type { Store } from "../store/store.js";
 import { canSubscribe, type Principal } from "./access.js";
-import { ChannelFeed } from "./channel-feed.js";
+import { AckGate, type AckStore } from "./ack-gate.js";
 import type { ChannelIndex } from "./channel-index.js";
 import { parseClientFrame } from "./client-frame.js";
+import type { Deadlines } from "./deadlines.js";
 import type { HubConfig } from "./hub-config.js";
 import type { HubMetrics } from "./hub-metrics.js";
 import type { LogReader } from "./log-reader.js";
-import { openChannel } from "./recovery.js";
+import { OpLimit } from "./op-limit.js";
+import { SessionChannels } from "./session-channels.js";
 import { Writer, type WriterSettings } from "./writer.js";
 
-export type VerifyToken = (token: string) => Promise<Principal | null>;
+/** A principal as its token proves it, until `expiresAt` (ms since epoch, the clock tolerance included). */
+export interface VerifiedPrincipal extends Principal {
+  expiresAt: number;
+}
+
+export type VerifyToken = (token: string) => Promise<VerifiedPrincipal | null>;
 
 export interface SessionContext {
   config: HubConfig;
-  store: Pick<Store, "getDashboard" | "recordAck">;
+  store: Pick<Store, "getDashboard" | "recordAck"> & AckStore;
   reader: LogReader;
   index: ChannelIndex;
   verifyToken: VerifyToken;
@@ -28,10 +37,15 @@ export interface SessionContext {
   metrics: HubMetrics;
   /** One for the whole hub. */
   writer: WriterSettings;
+  /** The hub's clock for token deadlines and the ops limit. */
+  now(): number;
+  /** One for the whole hub: the auth deadline, then the token's; due → deadlinePassed(). */
+  deadlines: Deadlines<Session>;
   feed: { inboxLimit: number; maxCatchUpPages: number; firstSightSkewMs: number };
   /** Counts the persona's connection on this node; false when it has too many already. */
   admit(persona: string): boolean;
   release(persona: string): void;
+  onAuthenticated(session: Session): void;
   onDisposed(session: Session): void;
 }
 
@@ -42,14 +56,15 @@ const INBOUND_LIMIT = 32;
 
 export class Session {
   readonly id = randomUUID();
-  private principal: Principal | null = null;
-  private readonly feeds = new Map<string, ChannelFeed>();
+  private principal: VerifiedPrincipal | null = null;
+  private ops: OpLimit | undefined;
+  private acks: AckGate | undefined;
+  private readonly channels: SessionChannels;
   private readonly inbound: { data: RawData; isBinary: boolean }[] = [];
   private processing = false;
   private alive = true;
   private disposed = false;
   private readonly writer: Writer;
-  private authTimer: NodeJS.Timeout | undefined;
   private childLog: Logger | undefined;
 
   constructor(
@@ -59,15 +74,14 @@ export class Session {
     private readonly ctx: SessionContext,
   ) {
     this.writer = new Writer(ws, stream, this, ctx.writer);
+    this.channels = new SessionChannels(ctx, this.writer);
     // Shared listeners that find their session, not closures per connection (see WriterSettings).
     sessionOf.set(ws, this);
     ws.on("message", Session.onMessage);
     ws.on("pong", Session.onPong);
     ws.on("close", Session.onClose);
     ws.on("error", Session.onError);
-    this.authTimer = setTimeout(() => {
-      if (!this.principal) this.close(CLOSE.unauthorized, "auth timeout");
-    }, ctx.config.authTimeoutMs);
+    ctx.deadlines.set(this, ctx.now() + ctx.config.authTimeoutMs);
   }
 
   private static onMessage(this: WebSocket, data: RawData, isBinary: boolean) {
@@ -87,6 +101,16 @@ export class Session {
     sessionOf.get(this)?.log.debug({ err: error }, "socket error");
   }
 
+  /** The auth deadline, or the token's, has passed. */
+  deadlinePassed(): void {
+    this.close(CLOSE.unauthorized, this.principal ? "token expired" : "auth timeout");
+  }
+
+  /** Too many connections waiting for auth on this node: the oldest makes room. */
+  evict(): void {
+    this.close(CLOSE.unauthorized, "too many connections waiting for auth");
+  }
+
   /** The writer's owner: over budget too long, or replies piling up unread. */
   slowConsumer(): void {
     this.ctx.metrics.slowConsumerCloses.inc();
@@ -99,7 +123,7 @@ export class Session {
   }
 
   get subscriptionCount(): number {
-    return this.feeds.size;
+    return this.channels.size;
   }
 
   get queuedBytes(): number {
@@ -107,9 +131,7 @@ export class Session {
   }
 
   get pendingEntries(): number {
-    let n = 0;
-    for (const feed of this.feeds.values()) n += feed.pending;
-    return n;
+    return this.channels.pendingEntries;
   }
 
   /** Called every heartbeatMs: a connection that answered nothing since the last ping is gone. */
@@ -125,7 +147,7 @@ export class Session {
 
   /** Shutdown: stop feeding, let what is queued reach the client, then close with 1001. */
   async shutdown(drainTimeoutMs: number): Promise<void> {
-    for (const feed of this.feeds.values()) feed.close();
+    this.channels.stopAll();
     const deadline = Date.now() + drainTimeoutMs;
     // Polling is fine here: it runs once, at shutdown, and ws has no drain event of its own.
     while (this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount > 0 && Date.now() < deadline) {
@@ -144,6 +166,8 @@ export class Session {
   private receive(data: RawData, isBinary: boolean) {
     if (this.disposed) return;
     this.alive = true;
+    // Counted on arrival, so that a dropped op costs no parse and no place in the queue.
+    if (this.ops && !this.admitOp()) return;
     this.inbound.push({ data, isBinary });
     if (this.inbound.length >= INBOUND_LIMIT && !this.ws.isPaused) this.ws.pause();
     void this.drain();
@@ -167,32 +191,80 @@ export class Session {
     }
   }
 
+  private admitOp(): boolean {
+    const verdict = this.ops!.check(this.ctx.now());
+    switch (verdict) {
+      case "handle":
+        return true;
+      case "warn":
+        this.error("limit", `more than ${this.ctx.config.wsMaxOpsPerSec} ops in a second: ops are dropped until the next second, and another second over closes the connection`);
+        return false;
+      case "drop":
+        return false;
+      case "close":
+        this.close(CLOSE.slowConsumer, "too many ops");
+        return false;
+      default: {
+        const never: never = verdict;
+        return never;
+      }
+    }
+  }
+
   private async authenticate(text: string | null) {
-    const parsed = text === null ? null : parseClientFrame(text);
+    const parsed = text === null ? null : parseClientFrame(text, this.frameLimits);
     if (!parsed?.ok || parsed.frame.op !== "auth") return this.close(CLOSE.unauthorized, "auth must come first");
     const principal = await this.ctx.verifyToken(parsed.frame.token).catch(() => null);
     if (this.disposed) return;
     if (!principal) return this.close(CLOSE.unauthorized, "bad token");
     if (!this.ctx.admit(principal.sub)) return this.close(CLOSE.tooManyConnections, "too many connections");
     this.principal = principal;
-    clearTimeout(this.authTimer);
-    this.authTimer = undefined;
+    this.ops = new OpLimit(this.ctx.config.wsMaxOpsPerSec);
+    this.ctx.onAuthenticated(this);
+    this.ctx.deadlines.set(this, principal.expiresAt);
+    this.welcome();
+  }
+
+  /** `auth` on an open connection: a token for the same sub moves the deadline; anything else ends it. */
+  private async reauthenticate(token: string) {
+    const principal = await this.ctx.verifyToken(token).catch(() => null);
+    if (this.disposed) return;
+    if (!principal) return this.close(CLOSE.unauthorized, "bad token");
+    if (principal.sub !== this.principal!.sub) return this.close(CLOSE.unauthorized, "a token for another sub");
+    this.principal = principal;
+    this.ctx.deadlines.set(this, principal.expiresAt);
+    // The new token's roles hold from now on, for the channels already held too.
+    for (const name of this.channels.names()) {
+      const channel = parseChannel(name);
+      if (channel && !canSubscribe(principal, channel)) {
+        this.channels.drop(name);
+        this.error("forbidden", "the new token may not hold this channel", name);
+      }
+    }
+    this.welcome();
+  }
+
+  private welcome() {
     this.writer.control({ type: "welcome", session: this.id, heartbeat_ms: this.ctx.config.heartbeatMs });
+  }
+
+  private get frameLimits() {
+    return { maxSinceKeys: this.ctx.config.wsMaxChannels };
   }
 
   private async handle(text: string | null) {
     if (text === null) return this.error("bad-request", "binary frames are not accepted");
-    const parsed = parseClientFrame(text);
-    if (!parsed.ok) return this.error("bad-request", parsed.message);
+    const parsed = parseClientFrame(text, this.frameLimits);
+    if (!parsed.ok) return this.error("bad-request", parsed.message, parsed.channel);
     const frame: ClientFrame = parsed.frame;
     switch (frame.op) {
       case "auth":
-        return this.error("bad-request", "already authenticated");
+        return this.reauthenticate(frame.token);
       case "subscribe":
         return this.subscribe(frame.channel, frame.since);
       case "unsubscribe":
         if (!parseChannel(frame.channel)) return this.error("bad-request", "unknown channel form", frame.channel);
-        return this.dropFeed(frame.channel);
+        return this.channels.drop(frame.channel);
       case "ack":
         return this.ack(frame.dashboard_id, frame.seq);
       case "ping":
@@ -209,46 +281,23 @@ export class Session {
     const channel = parseChannel(name);
     if (!channel) return this.error("bad-request", "channel must be dashboard:<id> or persona:<id>", name);
     if (!canSubscribe(principal, channel)) return this.error("forbidden", "not allowed on this channel", name);
-    if (this.feeds.has(name)) return this.error("bad-request", "already subscribed", name);
-    if (this.feeds.size >= this.ctx.config.wsMaxChannels) return this.error("limit", `at most ${this.ctx.config.wsMaxChannels} channels`, name);
-
-    const { config, reader, index, logger, metrics } = this.ctx;
-    const feed = new ChannelFeed({
-      channel: name,
-      target: channel,
-      writer: this.writer,
-      reader,
-      pageSize: config.replayPageSize,
-      inboxLimit: this.ctx.feed.inboxLimit,
-      maxCatchUpPages: this.ctx.feed.maxCatchUpPages,
-      firstSightFrom: new Date(Date.now() - this.ctx.feed.firstSightSkewMs),
-      logger,
-    });
-    this.feeds.set(name, feed);
-    metrics.subscriptions.inc();
-    const result = await openChannel({ store: this.ctx.store, reader, index, writer: this.writer }, { channel, name, feed, since });
-    if (!result.ok) {
-      this.dropFeed(name);
-      this.error(result.code, result.message, name);
-    }
+    if (this.channels.has(name)) return this.error("bad-request", "already subscribed", name);
+    if (this.channels.size >= this.ctx.config.wsMaxChannels) return this.error("limit", `at most ${this.ctx.config.wsMaxChannels} channels`, name);
+    const result = await this.channels.open(name, channel, since);
+    if (!result.ok) this.error(result.code, result.message, name);
   }
 
   private async ack(dashboardId: string, seq: number) {
+    const { held, delivered } = this.channels.dashboardPosition(dashboardId);
+    this.acks ??= new AckGate(this.ctx.store, this.principal!.sub);
+    const refusal = await this.acks.refusal(dashboardId, seq, { holdsChannel: held, delivered });
+    if (this.disposed) return;
+    if (refusal !== null) return this.error("bad-request", refusal);
     try {
       await this.ctx.store.recordAck(this.principal!.sub, dashboardId, seq);
     } catch (error) {
       this.log.warn({ err: error, dashboard_id: dashboardId }, "ack not recorded");
     }
-  }
-
-  private dropFeed(name: string) {
-    const feed = this.feeds.get(name);
-    if (!feed) return;
-    this.feeds.delete(name);
-    feed.close();
-    const channel = parseChannel(name);
-    if (channel) this.ctx.index.leave(channel, feed);
-    this.ctx.metrics.subscriptions.dec();
   }
 
   private error(code: ErrorCode, message: string, channel?: string) {
@@ -264,8 +313,8 @@ export class Session {
   private dispose() {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.authTimer);
-    for (const name of [...this.feeds.keys()]) this.dropFeed(name);
+    this.ctx.deadlines.delete(this);
+    this.channels.dropAll();
     this.writer.dispose();
     this.inbound.length = 0;
     if (this.principal) this.ctx.release(this.principal.sub);

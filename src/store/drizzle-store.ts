@@ -218,6 +218,15 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         });
     },
 
+    async hasPersonaSubscription(dashboardId, persona) {
+      const rows = await db
+        .select({ id: subscriptions.id })
+        .from(subscriptions)
+        .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.subscriberKind, "persona"), eq(subscriptions.subscriberId, persona)))
+        .limit(1);
+      return rows.length > 0;
+    },
+
     async ackedSeq(persona, dashboardId) {
       const [row] = await db
         .select({ seq: acks.seq })

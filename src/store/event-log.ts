@@ -1,5 +1,5 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, max, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { Db, Tx } from "./database.js";
 import { toLogEntries, toLogEntry } from "./mappers.js";
@@ -120,6 +120,10 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
   if (q.from) conditions.push(gte(events.at, q.from));
   if (q.to) conditions.push(lt(events.at, q.to));
   if (q.persona !== undefined) conditions.push(eq(events.persona, q.persona), isNotNull(events.persona));
+  if (q.maxBytes !== undefined) {
+    const last = await lastSeqWithin(db, conditions, q.limit, q.maxBytes);
+    if (last !== null) conditions.push(lte(events.seq, last));
+  }
   const [rows, head] = await Promise.all([
     db
       .select({ event: events, diff: snapshots.diff })
@@ -132,4 +136,29 @@ export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Pr
     db.select({ headSeq: dashboards.headSeq }).from(dashboards).where(eq(dashboards.id, dashboardId)),
   ]);
   return { entries: toLogEntries(rows), head_seq: head[0]?.headSeq ?? 0 };
+}
+
+/**
+ * The last seq of the page whose events' JSON (diff included) fits in maxBytes, measured in the database
+ * so that a page of large events is never loaded to find out; the first event always counts. It walks the
+ * page one event at a time and stops one past the bound, so it measures what the page holds, not `limit`.
+ */
+async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes: number): Promise<number | null> {
+  const where = and(...conditions);
+  const size = sql`octet_length(${events.data}::text) + coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots} where ${snapshots.id} = ${events.snapshotId}), 0)`;
+  const result: unknown = await db.execute(sql`
+    with recursive walk(seq, total, n) as (
+      (select ${events.seq}, ${size}, 1 from ${events} where ${where} order by ${events.seq} limit 1)
+      union all
+      (select next.seq, walk.total + next.bytes, walk.n + 1
+         from walk cross join lateral (
+           select ${events.seq} as seq, ${size} as bytes from ${events}
+           where ${where} and ${events.seq} > walk.seq order by ${events.seq} limit 1) next
+         where walk.total < ${maxBytes} and walk.n < ${limit})
+    )
+    select max(seq)::text as last from walk where total <= ${maxBytes} or n = 1`);
+  // postgres-js answers an array of rows, PGlite {rows}.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { last: string | null }[];
+  const last = rows[0]?.last;
+  return last == null ? null : Number(last);
 }

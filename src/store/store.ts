@@ -123,6 +123,8 @@ export interface EventQuery {
   from?: Date;
   to?: Date;
   persona?: string;
+  /** The page stops before the event that would take its JSON past this many bytes; it holds at least one. */
+  maxBytes?: number;
 }
 
 export interface EventPage {
@@ -159,6 +161,8 @@ export interface Store {
 
   readEvents(dashboardId: string, query: EventQuery): Promise<EventPage>;
   recordAck(persona: string, dashboardId: string, seq: number): Promise<void>;
+  /** Whether the persona has a persona subscription on the dashboard (who may ack there). */
+  hasPersonaSubscription(dashboardId: string, persona: string): Promise<boolean>;
   ackedSeq(persona: string, dashboardId: string): Promise<number>;
 
   claimIdempotencyKey(dashboardId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;

@@ -51,9 +51,11 @@ describe("auth", () => {
   it("remembers a verified token no longer than its expiry plus the tolerance", async () => {
     const verify = createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null });
     // Accepted now (29 s past exp, inside the 30 s tolerance) and refused about a second later.
-    const nearlyOut = await mintToken(TEST_SECRET, { sub: "a", expiresIn: Math.floor(Date.now() / 1000) - 29 });
-    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [] });
-    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [] });
+    const exp = Math.floor(Date.now() / 1000) - 29;
+    const nearlyOut = await mintToken(TEST_SECRET, { sub: "a", expiresIn: exp });
+    // expiresAt: when the hub stops accepting it, which is when a WebSocket session on it ends.
+    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [], expiresAt: (exp + 30) * 1000 });
+    expect(await verify(nearlyOut)).toEqual({ sub: "a", roles: [], expiresAt: (exp + 30) * 1000 });
     await new Promise((r) => setTimeout(r, 1100));
     expect(await verify(nearlyOut)).toBeNull();
   });
@@ -63,7 +65,8 @@ describe("auth", () => {
     const good = await mintToken(TEST_SECRET, { sub: "a", issuer: "dw", audience: "hub" });
     const wrongAud = await mintToken(TEST_SECRET, { sub: "a", issuer: "dw", audience: "other" });
     const noIss = await mintToken(TEST_SECRET, { sub: "a", audience: "hub" });
-    expect(await verify(good)).toEqual({ sub: "a", roles: [] });
+    expect(await verify(good)).toMatchObject({ sub: "a", roles: [] });
+    expect(Object.keys((await verify(good))!).sort()).toEqual(["expiresAt", "roles", "sub"]);
     expect(await verify(wrongAud)).toBeNull();
     expect(await verify(noIss)).toBeNull();
   });

@@ -1,8 +1,10 @@
 // What the hub accepts from a client, and what it answers bad-request to (pure, no sockets).
 import { describe, expect, it } from "vitest";
 import { canSubscribe } from "../../src/hub/access.js";
-import { MAX_SINCE_KEYS, parseClientFrame } from "../../src/hub/client-frame.js";
+import { parseClientFrame } from "../../src/hub/client-frame.js";
 import { parseChannel } from "../../src/protocol/frames.js";
+
+const LIMITS = { maxSinceKeys: 128 };
 
 describe("parseClientFrame", () => {
   it.each([
@@ -13,7 +15,7 @@ describe("parseClientFrame", () => {
     { text: '{"op":"ack","dashboard_id":"a","seq":3}', frame: { op: "ack", dashboard_id: "a", seq: 3 } },
     { text: '{"op":"ping","extra":true}', frame: { op: "ping" } },
   ])("accepts $text", ({ text, frame }) => {
-    expect(parseClientFrame(text)).toEqual({ ok: true, frame });
+    expect(parseClientFrame(text, LIMITS)).toEqual({ ok: true, frame });
   });
 
   it.each([
@@ -30,12 +32,14 @@ describe("parseClientFrame", () => {
     { text: '{"op":"ack","dashboard_id":"a","seq":"3"}', why: "seq as string" },
     { text: '{"op":"ack","seq":3}', why: "no dashboard_id" },
   ])("refuses $why", ({ text }) => {
-    expect(parseClientFrame(text).ok).toBe(false);
+    expect(parseClientFrame(text, LIMITS).ok).toBe(false);
   });
 
-  it("refuses a since naming more dashboards than a resume needs", () => {
-    const since = Object.fromEntries(Array.from({ length: MAX_SINCE_KEYS + 1 }, (_, i) => [`d${i}`, 0]));
-    expect(parseClientFrame(JSON.stringify({ op: "subscribe", channel: "persona:p", since })).ok).toBe(false);
+  it("accepts a since of maxSinceKeys dashboards and refuses one more", () => {
+    const since = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`d${i}`, 0]));
+    const frame = (n: number) => JSON.stringify({ op: "subscribe", channel: "persona:p", since: since(n) });
+    expect(parseClientFrame(frame(LIMITS.maxSinceKeys), LIMITS).ok).toBe(true);
+    expect(parseClientFrame(frame(LIMITS.maxSinceKeys + 1), LIMITS)).toEqual({ ok: false, message: "since may name at most 128 dashboards", channel: "persona:p" });
   });
 });
 

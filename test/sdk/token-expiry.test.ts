@@ -1,7 +1,8 @@
 // Tokens that stop being valid, against a real hub. The hub allows 30 s of clock skew on `exp`, so a
 // "short-lived" token is made with `exp` already in the past: 60 s back it is refused at once; 22 s back
-// it is accepted now and refused 8 s later. The hub checks a token only at `auth`, so the mid-session case
-// forces a reconnect by crashing the hub and bringing it back once the first token is past the tolerance.
+// it is accepted now and refused 8 s later. The hub ends a session at its token's exp plus the tolerance
+// unless the SDK renews the token on the open connection; the reconnect case crashes the hub and brings it
+// back once the first token is past the tolerance.
 import { describe, expect, it } from "vitest";
 import { Recorder, until } from "../../client-sdk/test/helpers.js";
 import { mintToken } from "../../src/http/token.js";
@@ -51,6 +52,24 @@ describe("token expiry", () => {
     await expectWholeLog(id, consumer);
     expect(tap.closeCodes[0], "the first socket was refused").toBe(UNAUTHORIZED);
     expect(issued.slice(0, 2)).toEqual(["expired", "fresh"]);
+  }, 60_000);
+
+  it("renews the token on the open connection before the hub's deadline: no reconnect, nothing lost", async () => {
+    const id = await t.dashboard("renewed");
+    const tap = tapSockets();
+    // Accepted for about 2 s more; getToken's next token is good for an hour.
+    const firstExp = nowS() - (TOLERANCE_S - 2);
+    let calls = 0;
+    const consumer = consumerOf(id, tap, () => (calls++ === 0 ? tokenExpiringAt(firstExp) : freshToken()));
+    await publishSnapshots({ targets: () => [t.node.url], token: t.admin, dashboardId: id, count: 5 });
+    await until(() => consumer.events.at(-1)?.seq === 5, "live on the first token", 20_000);
+    // Past the first token's deadline, the same socket still delivers.
+    await waitFor(async () => nowS() > firstExp + TOLERANCE_S + 1, "the first token is past the hub's tolerance", 10_000, 100);
+    await publishSnapshots({ targets: () => [t.node.url], token: t.admin, dashboardId: id, count: 5, body: (i) => ({ rows: [{ id: "a", score: 100 + i }] }) });
+    await expectWholeLog(id, consumer);
+    expect(tap.sockets, "one socket throughout").toHaveLength(1);
+    expect(tap.closeCodes).toEqual([]);
+    expect(calls).toBe(2);
   }, 60_000);
 
   it("resumes without loss when a reconnect finds the session's token expired meanwhile", async () => {

@@ -33,7 +33,8 @@ export interface Harness {
   node: HubNode;
   hub: Hub;
   url: string;
-  token(sub: string, roles?: string[]): Promise<string>;
+  /** `exp` in seconds since the epoch; default an hour from now. */
+  token(sub: string, roles?: string[], exp?: number): Promise<string>;
   /** Opens a connection, authenticates it and waits for welcome. */
   client(sub: string, roles?: string[]): Promise<TestClient>;
   /** Another hub node on the same store (and the given broker). */
@@ -88,7 +89,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const broker = o.broker ?? createMemoryBroker();
   if (!o.broker) brokers.push(broker);
   const node = await startNode({ broker, config: o.config, tuning: o.tuning });
-  const token = (sub: string, roles: string[] = []) => mintToken(SECRET, { sub, roles });
+  const token = (sub: string, roles: string[] = [], exp?: number) => mintToken(SECRET, { sub, roles, ...(exp !== undefined ? { expiresIn: exp } : {}) });
 
   return {
     store,

@@ -1,0 +1,20 @@
+// A long log of large events, written by the database itself: committing tens of megabytes event by event
+// through the store would take most of a test's time.
+import postgres from "postgres";
+
+/** Appends `count` events of about `bytes` bytes of JSON each after the dashboard's head. */
+export async function fillLog(databaseUrl: string, dashboardId: string, count: number, bytes: number): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.begin(async (tx) => {
+      const [row] = await tx<{ head: string }[]>`select head_seq as head from dashboards where id = ${dashboardId} for update`;
+      const head = Number(row!.head);
+      await tx`insert into events (dashboard_id, seq, kind, at, actor, data)
+               select ${dashboardId}, ${head} + g, 'subscription.deleted', now(), 'test', jsonb_build_object('subscription_id', repeat('x', ${bytes}::int))
+               from generate_series(1, ${count}::int) g`;
+      await tx`update dashboards set head_seq = ${head + count} where id = ${dashboardId}`;
+    });
+  } finally {
+    await sql.end();
+  }
+}
