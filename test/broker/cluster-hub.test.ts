@@ -118,7 +118,7 @@ describe("hub nodes on a Redis Cluster", () => {
     await new Promise((r) => setTimeout(r, 3000));
     const restartAt = Date.now();
     await cluster.restart(dead);
-    for (const b of brokers) await expect.poll(() => b.shards.states()[dead.address], { timeout: 10_000 }).toBe("up");
+    for (const b of brokers) await expect.poll(() => b.shards.states()[dead.address], { timeout: 20_000 }).toBe("up");
     await new Promise((r) => setTimeout(r, 500));
     await s.stop();
 
