@@ -46,7 +46,6 @@ export const snapshots = pgTable(
     rowCount: integer("row_count").notNull(),
     // json, not jsonb: rows are never queried inside, so keep the text as sent (cheaper to write, order kept).
     rows: json("rows").$type<Record<string, unknown>[]>().notNull(),
-    contentHash: text("content_hash").notNull(),
     // Stored once here rather than in each alert.matched event that shares it; the log joins it back.
     diff: json("diff"),
   },
