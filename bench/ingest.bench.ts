@@ -25,6 +25,10 @@ const ROOTS = (process.env.BENCH_ROOTS ?? "this=.").split(",").map((s) => {
   return { label: label!, root: path === "." ? undefined : path };
 });
 
+const SINGLE = "1 node, 100 subs, sequential";
+const MANY = "1 node, 1000 subs, sequential";
+const ROUND_ROBIN = "3 nodes round robin, 100 subs, sequential";
+
 /** Every one of these matches every snapshot `bodyAt` makes: each moves 50 scores by 2 % or more. */
 const RULES = [
   { value_delta_pct: 0.01, on_field: "score" },
@@ -108,25 +112,38 @@ async function withHubs<T>(databaseUrl: string, root: string | undefined, nodes:
   }
 }
 
+/** BENCH_SHAPES="single,many,parallel,rr" (default all) picks the shapes. */
+const SHAPES = new Set((process.env.BENCH_SHAPES ?? "single,many,parallel,rr").split(","));
+
 async function shapes(databaseUrl: string, root: string | undefined, label: string) {
   const out: Record<string, Awaited<ReturnType<typeof load>>> = {};
-  await withHubs(databaseUrl, root, 1, `${label}-single`, async (t) => {
-    await dashboard(t, "s100", 100);
-    await load(t, ["s100"], WARMUP, 1, 100);
-    out["1 node, 100 subs, sequential"] = await load(t, ["s100"], N, 1, 100);
-    await dashboard(t, "s1000", 1000);
-    await load(t, ["s1000"], WARMUP, 1, 1000);
-    out["1 node, 1000 subs, sequential"] = await load(t, ["s1000"], Math.ceil(N / 2), 1, 1000);
-    const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
-    for (const id of ids) await dashboard(t, id, 100);
-    await load(t, ids, WARMUP, 8, 100);
-    out["1 node, 8 dashboards x 100 subs, 8 in flight"] = await load(t, ids, 2 * N, 8, 100);
-  });
-  await withHubs(databaseUrl, root, 3, `${label}-rr`, async (t) => {
-    await dashboard(t, "rr", 100);
-    await load(t, ["rr"], WARMUP, 1, 100);
-    out["3 nodes round robin, 100 subs, sequential"] = await load(t, ["rr"], N, 1, 100);
-  });
+  if (SHAPES.has("single") || SHAPES.has("many") || SHAPES.has("parallel")) {
+    await withHubs(databaseUrl, root, 1, `${label}-single`, async (t) => {
+      if (SHAPES.has("single")) {
+        await dashboard(t, "s100", 100);
+        await load(t, ["s100"], WARMUP, 1, 100);
+        out[SINGLE] = await load(t, ["s100"], N, 1, 100);
+      }
+      if (SHAPES.has("many")) {
+        await dashboard(t, "s1000", 1000);
+        await load(t, ["s1000"], WARMUP, 1, 1000);
+        out[MANY] = await load(t, ["s1000"], Math.ceil(N / 2), 1, 1000);
+      }
+      if (SHAPES.has("parallel")) {
+        const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
+        for (const id of ids) await dashboard(t, id, 100);
+        await load(t, ids, WARMUP, 8, 100);
+        out["1 node, 8 dashboards x 100 subs, 8 in flight"] = await load(t, ids, 2 * N, 8, 100);
+      }
+    });
+  }
+  if (SHAPES.has("rr")) {
+    await withHubs(databaseUrl, root, 3, `${label}-rr`, async (t) => {
+      await dashboard(t, "rr", 100);
+      await load(t, ["rr"], WARMUP, 1, 100);
+      out[ROUND_ROBIN] = await load(t, ["rr"], N, 1, 100);
+    });
+  }
   return out;
 }
 
@@ -156,9 +173,9 @@ for (const [label, shapesOut] of Object.entries(results)) {
   for (const [shape, r] of Object.entries(rows)) {
     console.log(`${label.padEnd(6)} ${shape.padEnd(46)} ${fmt(r.snapshots_per_s, 1).padStart(8)} ${fmt(r.p50_ms).padStart(8)} ${fmt(r.p99_ms).padStart(8)} ${fmt(r.cpu_ms_per_snapshot).padStart(12)}`);
   }
-  const one = rows["1 node, 100 subs, sequential"]!.cpu_ms_per_snapshot;
-  const many = rows["1 node, 1000 subs, sequential"]!.cpu_ms_per_snapshot;
-  const rr = rows["3 nodes round robin, 100 subs, sequential"]!.cpu_ms_per_snapshot;
+  const one = rows[SINGLE]?.cpu_ms_per_snapshot ?? NaN;
+  const many = rows[MANY]?.cpu_ms_per_snapshot ?? NaN;
+  const rr = rows[ROUND_ROBIN]?.cpu_ms_per_snapshot ?? NaN;
   console.log(`${label.padEnd(6)} CPU per extra alert ${fmt((many - one) / 900, 4)} ms; round robin / single node ${fmt(rr / one)}x`);
 }
 writeResult("ingest", { rows: ROWS, n: N, results });
