@@ -6,6 +6,7 @@ import { createTokenVerifier } from "../../src/http/auth.js";
 import { mintToken, type MintOptions } from "../../src/http/token.js";
 import type { LogEntry } from "../../src/protocol/event.js";
 import type { Store } from "../../src/store/store.js";
+import { openStore } from "../../src/store/open-store.js";
 import { createTestStore, type TestStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -25,16 +26,21 @@ export interface TestAppOptions {
   webhookAllowPrivate?: boolean;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
   wrapStore?: (store: Store) => Store;
+  /** The hub's clock (default: the real one). */
+  now?: () => Date;
+  /** Another node on this existing database (its own store, pool and caches); close() leaves the database. */
+  databaseUrl?: string;
+  snapshotCacheBytes?: number;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const testStore = await createTestStore();
+  const testStore = options.databaseUrl ? await nodeStore(options.databaseUrl, options.snapshotCacheBytes) : await createTestStore({ snapshotCacheBytes: options.snapshotCacheBytes });
   const published: LogEntry[] = [];
   const app = createApp({
     store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
     publish: (entries) => published.push(...entries),
     logger: pino({ level: "silent" }),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
     verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
@@ -63,4 +69,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: res.status, body: parsed, headers: res.headers };
     },
   };
+}
+
+async function nodeStore(databaseUrl: string, snapshotCacheBytes?: number): Promise<TestStore> {
+  const store = await openStore({ databaseUrl, snapshotCacheBytes });
+  return { store, databaseUrl, close: () => store.close() };
 }

@@ -8,9 +8,9 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function createTestStore(options: { now?: () => Date } = {}): Promise<TestStore> {
+export async function createTestStore(options: { now?: () => Date; snapshotCacheBytes?: number } = {}): Promise<TestStore> {
   const database = await createTestDatabase();
-  const store = await openStore({ databaseUrl: database.url, now: options.now });
+  const store = await openStore({ databaseUrl: database.url, now: options.now, snapshotCacheBytes: options.snapshotCacheBytes });
   return {
     store,
     databaseUrl: database.url,
