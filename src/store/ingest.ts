@@ -29,7 +29,8 @@ interface Judged {
 
 export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
   const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
-  const rowsJson = JSON.stringify(input.rows);
+  // What PostgreSQL stores the rows from: the body as sent (its `rows` member), else the rows serialized.
+  const rowsJson = input.bodyJson ?? JSON.stringify(input.rows);
   const snapshotId = randomUUID();
 
   const basis = input.basis ?? (await readBasis(db, input.dashboardId));
@@ -120,7 +121,7 @@ function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Da
     tx.execute(
       sql`insert into snapshots (id, dashboard_id, taken_at, received_at, primary_metric, row_count, rows, diff)
           values (${snapshotId}, ${j.basis.id}, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
-                  ${input.primaryMetric}::float8, ${input.rows.length}::int, ${rowsJson}::json, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
+                  ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
     ),
     ...writeAppend(tx, j.plan, { latestSnapshotId: snapshotId, latestTakenAt: j.takenAt }),
     alerted.length > 0

@@ -75,6 +75,11 @@ export interface IngestInput {
    * snapshot is judged against this head, and again under the row lock only if another writer moved it.
    */
   basis?: IngestBasis;
+  /**
+   * The request body as sent, a JSON object whose `rows` member parsed to `rows`: PostgreSQL stores the
+   * rows from it, so the hub does not serialize them again. Absent: `rows` is serialized.
+   */
+  bodyJson?: string;
   /** Completed in the ingest transaction, so a committed snapshot always answers its key's retries. */
   idempotencyKey?: string;
 }

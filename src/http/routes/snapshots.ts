@@ -48,6 +48,7 @@ export function snapshotRoutes({ store, publish, limits, now }: ApiDeps) {
           takenAt: body.taken_at,
           actor: principal.sub,
           basis: dashboard,
+          bodyJson: text,
           idempotencyKey: key,
         });
         if (!result.ok) {
