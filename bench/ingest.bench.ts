@@ -114,65 +114,67 @@ async function withHubs<T>(databaseUrl: string, root: string | undefined, nodes:
 
 /** BENCH_SHAPES="single,many,parallel,rr" (default all) picks the shapes. */
 const SHAPES = new Set((process.env.BENCH_SHAPES ?? "single,many,parallel,rr").split(","));
+type Figures = Awaited<ReturnType<typeof load>>;
 
-async function shapes(databaseUrl: string, root: string | undefined, label: string) {
-  const out: Record<string, Awaited<ReturnType<typeof load>>> = {};
-  if (SHAPES.has("single") || SHAPES.has("many") || SHAPES.has("parallel")) {
-    await withHubs(databaseUrl, root, 1, `${label}-single`, async (t) => {
-      if (SHAPES.has("single")) {
-        await dashboard(t, "s100", 100);
-        await load(t, ["s100"], WARMUP, 1, 100);
-        out[SINGLE] = await load(t, ["s100"], N, 1, 100);
-      }
-      if (SHAPES.has("many")) {
-        await dashboard(t, "s1000", 1000);
-        await load(t, ["s1000"], WARMUP, 1, 1000);
-        out[MANY] = await load(t, ["s1000"], Math.ceil(N / 2), 1, 1000);
-      }
-      if (SHAPES.has("parallel")) {
-        const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
-        for (const id of ids) await dashboard(t, id, 100);
-        await load(t, ids, WARMUP, 8, 100);
-        out["1 node, 8 dashboards x 100 subs, 8 in flight"] = await load(t, ids, 2 * N, 8, 100);
-      }
-    });
+/** The shapes that share one node, then the round robin: each group runs on every tree before the next, so the trees see the same machine. */
+async function oneNode(t: Target, out: Record<string, Figures>) {
+  if (SHAPES.has("single")) {
+    await dashboard(t, "s100", 100);
+    await load(t, ["s100"], WARMUP, 1, 100);
+    out[SINGLE] = await load(t, ["s100"], N, 1, 100);
   }
-  if (SHAPES.has("rr")) {
-    await withHubs(databaseUrl, root, 3, `${label}-rr`, async (t) => {
-      await dashboard(t, "rr", 100);
-      await load(t, ["rr"], WARMUP, 1, 100);
-      out[ROUND_ROBIN] = await load(t, ["rr"], N, 1, 100);
-    });
+  if (SHAPES.has("many")) {
+    await dashboard(t, "s1000", 1000);
+    await load(t, ["s1000"], WARMUP, 1, 1000);
+    out[MANY] = await load(t, ["s1000"], Math.ceil(N / 2), 1, 1000);
   }
-  return out;
+  if (SHAPES.has("parallel")) {
+    const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
+    for (const id of ids) await dashboard(t, id, 100);
+    await load(t, ids, WARMUP, 8, 100);
+    out["1 node, 8 dashboards x 100 subs, 8 in flight"] = await load(t, ids, 2 * N, 8, 100);
+  }
 }
 
+async function roundRobin(t: Target, out: Record<string, Figures>) {
+  await dashboard(t, "rr", 100);
+  await load(t, ["rr"], WARMUP, 1, 100);
+  out[ROUND_ROBIN] = await load(t, ["rr"], N, 1, 100);
+}
+
+const print = (label: string, shape: string, r: Figures) =>
+  console.log(`${label.padEnd(6)} ${shape.padEnd(46)} ${fmt(r.snapshots_per_s, 1).padStart(8)} ${fmt(r.p50_ms).padStart(8)} ${fmt(r.p99_ms).padStart(8)} ${fmt(r.cpu_ms_per_snapshot).padStart(12)}`);
+
+console.log(`ingest: ${ROWS}-row snapshots, every persona subscription matching, hub processes on PostgreSQL + Redis`);
+console.log(`${"tree".padEnd(6)} ${"shape".padEnd(46)} ${"snap/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"CPU ms/snap".padStart(12)}`);
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-const results: Record<string, unknown> = {};
+const results: Record<string, Record<string, Figures>> = {};
+const groups: [string, number, (t: Target, out: Record<string, Figures>) => Promise<void>][] = [];
+if (SHAPES.has("single") || SHAPES.has("many") || SHAPES.has("parallel")) groups.push(["single", 1, oneNode]);
+if (SHAPES.has("rr")) groups.push(["rr", 3, roundRobin]);
 try {
-  for (const { label, root } of ROOTS) {
-    const dbName = `dw_bench_ingest_${label}_${process.pid}`;
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    try {
-      results[label] = await shapes(url.toString(), root, label);
-    } finally {
+  for (const [group, nodes, run] of groups) {
+    for (const { label, root } of ROOTS) {
+      const dbName = `dw_bench_ingest_${label}_${group}_${process.pid}`;
       await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      await admin.unsafe(`create database ${dbName}`);
+      const url = new URL(ADMIN_URL);
+      url.pathname = `/${dbName}`;
+      const out: Record<string, Figures> = {};
+      try {
+        await withHubs(url.toString(), root, nodes, `${label}-${group}`, (t) => run(t, out));
+      } finally {
+        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      }
+      for (const [shape, r] of Object.entries(out)) print(label, shape, r);
+      results[label] = { ...results[label], ...out };
     }
   }
 } finally {
   await admin.end();
 }
 
-console.log(`\ningest: ${ROWS}-row snapshots, every persona subscription matching, hub processes on PostgreSQL + Redis`);
-console.log(`${"tree".padEnd(6)} ${"shape".padEnd(46)} ${"snap/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"CPU ms/snap".padStart(12)}`);
-for (const [label, shapesOut] of Object.entries(results)) {
-  const rows = shapesOut as Record<string, Awaited<ReturnType<typeof load>>>;
-  for (const [shape, r] of Object.entries(rows)) {
-    console.log(`${label.padEnd(6)} ${shape.padEnd(46)} ${fmt(r.snapshots_per_s, 1).padStart(8)} ${fmt(r.p50_ms).padStart(8)} ${fmt(r.p99_ms).padStart(8)} ${fmt(r.cpu_ms_per_snapshot).padStart(12)}`);
-  }
+for (const [label, rows] of Object.entries(results)) {
   const one = rows[SINGLE]?.cpu_ms_per_snapshot ?? NaN;
   const many = rows[MANY]?.cpu_ms_per_snapshot ?? NaN;
   const rr = rows[ROUND_ROBIN]?.cpu_ms_per_snapshot ?? NaN;
