@@ -1,129 +1,183 @@
-// Snapshot ingest over real HTTP on loopback: 1 000-row snapshots, 100 subscriptions on the dashboard.
-// Runs on PostgreSQL (a fresh database) and on embedded PGlite. Usage: npx tsx bench/ingest.bench.ts
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import pino from "pino";
+// Snapshot ingest as a user with a real dashboard sees it: 1 000-row snapshots (about 54 KB) whose every
+// persona subscription matches, posted over HTTP to hub processes on PostgreSQL and Redis. Hub CPU is
+// read from each hub's /proc entry; this process only generates load.
+//
+// Shapes: one node × 100 and × 1 000 subscriptions (sequential: latency, CPU per snapshot, CPU per extra
+// alert), 8 dashboards × 8 requests in flight (snapshots/s), 3 nodes posting round robin to one dashboard
+// (CPU per snapshot summed over the nodes, against the one-node figure).
+//
+// Usage: npx tsx bench/ingest.bench.ts. BENCH_ROOTS="base=/path/to/checkout,new=." runs each shape on each
+// source tree in turn, in the same run (an A/B); BENCH_INGEST_N scales the counts; BENCH_CPU_PROF=dir
+// writes a V8 profile per hub; REDIS_URL (default TEST_REDIS_URL, then redis://127.0.0.1:6379).
 import postgres from "postgres";
-import { Registry } from "prom-client";
-import { createApp } from "../src/app.js";
-import { createTokenVerifier } from "../src/http/auth.js";
-import { DEFAULT_SETTINGS } from "../src/http/routes/dashboards.js";
 import { mintToken } from "../src/http/token.js";
-import { openStore } from "../src/store/open-store.js";
+import { startBenchHub, type BenchHub } from "./ingest-hub.js";
 import { fmt, summarize, writeResult } from "./stats.js";
 
 const ROWS = 1000;
-const SUBSCRIPTIONS = 100;
+const N = Number(process.env.BENCH_INGEST_N ?? 200);
 const WARMUP = 20;
-const SEQUENTIAL = Number(process.env.BENCH_INGEST_N ?? 300);
-const CONCURRENT = Number(process.env.BENCH_INGEST_CONCURRENT_N ?? 300);
-const CONCURRENCY = 4;
 const SECRET = "bench-secret-bench-secret-bench-secret!!";
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const REDIS_URL = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const ROOTS = (process.env.BENCH_ROOTS ?? "this=.").split(",").map((s) => {
+  const [label, path] = s.split("=");
+  return { label: label!, root: path === "." ? undefined : path };
+});
 
-let tick = 0;
-/** A leaderboard that drifts: a few scores move each time, so diffs and rules have real work. */
-function nextRows(): { id: string; score: number; region: string }[] {
-  tick++;
-  return Array.from({ length: ROWS }, (_, i) => ({
-    id: `row-${i}`,
-    score: 10_000 - i * 7 + (i % 17 === tick % 17 ? (tick % 5) * 40 : 0),
-    region: i % 3 === 0 ? "eu" : "us",
-  }));
-}
+const SINGLE = "1 node, 100 subs, sequential";
+const MANY = "1 node, 1000 subs, sequential";
+const ROUND_ROBIN = "3 nodes round robin, 100 subs, sequential";
 
-const rules = [
-  { top_n_reordering: 3 },
+/** Every one of these matches every snapshot `bodyAt` makes: each moves 50 scores by 2 % or more. */
+const RULES = [
   { value_delta_pct: 0.01, on_field: "score" },
-  { set_added_min: 1 },
-  { or: [{ top_n_reordering: 10 }, { primary_metric_delta_pct: 0.001 }] },
+  { or: [{ top_n_reordering: 3 }, { value_delta_pct: 0.01, on_field: "score" }] },
   { and: [{ value_delta_pct: 0.001, on_field: "score" }, { not: { set_removed_min: 1 } }] },
+  { top_n_reordering: 2 },
 ];
 
-async function run(label: string, databaseUrl: string | null) {
-  const store = await openStore({ databaseUrl });
-  const app = createApp({
-    store,
-    publish: () => {},
-    logger: pino({ level: "silent" }),
-    now: () => new Date(),
-    limits: { maxRows: 100_000, webhookAllowPrivate: false },
-    subscriptionQuota: { perDashboard: 1000, perOwner: 100 },
-    verifyToken: createTokenVerifier({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }),
-    maxBodyBytes: 10 << 20,
-    rateLimitPerMin: 0,
-    metrics: new Registry(),
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = await mintToken(SECRET, { sub: "bench", roles: ["admin"] });
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-
-  await store.createDashboard("bench", { ...DEFAULT_SETTINGS, rank_by: "score", primary_metric_field: "score" });
-  for (let i = 0; i < SUBSCRIPTIONS; i++) {
-    await store.createSubscription(
-      { dashboard_id: "bench", subscriber_kind: "persona", subscriber_id: `p${i % 10}`, threshold_json: rules[i % rules.length]!, fallback: null, owner: `p${i % 10}` },
-      { secret: null, fallback_secret: null },
-      "bench",
-    );
+function bodyAt(tick: number): string {
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    id: `row-${i}`,
+    score: 100_000 - i * 50,
+    region: i % 3 === 0 ? "eu" : "us",
+    label: `Row number ${i}`,
+  }));
+  // Ranks 1 and 2 trade places every tick, and 50 others move by 2-10 %.
+  if (tick % 2 === 1) rows[0]!.score = rows[1]!.score - 25;
+  for (let k = 0; k < 50; k++) {
+    const i = 2 + ((tick * 37 + k * 19) % (ROWS - 2));
+    rows[i]!.score = Math.round(rows[i]!.score * (1.02 + ((tick + k) % 9) / 100));
   }
-  const post = async () => {
-    const body = JSON.stringify({ rows: nextRows() });
-    const started = performance.now();
-    const res = await fetch(`${base}/api/dashboard/bench/snapshot`, { method: "POST", headers, body });
-    await res.arrayBuffer();
-    if (res.status !== 201) throw new Error(`ingest answered ${res.status}`);
-    return performance.now() - started;
-  };
-
-  for (let i = 0; i < WARMUP; i++) await post();
-  const sequential: number[] = [];
-  const seqStart = performance.now();
-  for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await post());
-  const seqSeconds = (performance.now() - seqStart) / 1000;
-
-  const concurrent: number[] = [];
-  let remaining = CONCURRENT;
-  const concStart = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (remaining-- > 0) concurrent.push(await post());
-    }),
-  );
-  const concSeconds = (performance.now() - concStart) / 1000;
-  server.close();
-  await store.close();
-
-  const s = summarize(sequential);
-  const c = summarize(concurrent);
-  return {
-    store: label,
-    sequential: { snapshots_per_s: SEQUENTIAL / seqSeconds, p50_ms: s.p50, p99_ms: s.p99 },
-    concurrent: { concurrency: CONCURRENCY, snapshots_per_s: CONCURRENT / concSeconds, p50_ms: c.p50, p99_ms: c.p99 },
-  };
+  return JSON.stringify({ rows });
 }
 
-const dbName = `dw_bench_${process.pid}`;
-const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-await admin.unsafe(`create database ${dbName}`);
-const pgUrl = new URL(ADMIN_URL);
-pgUrl.pathname = `/${dbName}`;
+interface Target {
+  hubs: BenchHub[];
+  headers: Record<string, string>;
+}
 
-const results = [];
+async function api(t: Target, path: string, body: unknown, hub = t.hubs[0]!): Promise<unknown> {
+  const res = await fetch(`${hub.url}${path}`, { method: "POST", headers: t.headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
+async function dashboard(t: Target, id: string, subscriptions: number): Promise<void> {
+  await api(t, "/api/dashboard", { id, rank_by: "score", top_n: 10 });
+  for (let i = 0; i < subscriptions; i++) {
+    await api(t, `/api/dashboard/${id}/subscriptions`, { subscriber_kind: "persona", subscriber_id: `persona-${i % 100}`, threshold_json: RULES[i % RULES.length] });
+  }
+}
+
+/** Posts `count` snapshots, `inFlight` at a time, worker w to dashboard ids[w % ids.length] on hub pick(i). */
+async function load(t: Target, ids: string[], count: number, inFlight: number, expectAlerts: number) {
+  const ticks = new Map(ids.map((id) => [id, 0]));
+  const latencies: number[] = [];
+  let next = 0;
+  const cpu0 = t.hubs.map((h) => h.cpuMicros());
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async (_, w) => {
+      const id = ids[w % ids.length]!;
+      while (next < count) {
+        const i = next++;
+        const tick = ticks.get(id)! + 1;
+        ticks.set(id, tick);
+        const body = bodyAt(tick);
+        const t0 = performance.now();
+        const out = (await api(t, `/api/dashboard/${id}/snapshot`, body, t.hubs[i % t.hubs.length])) as { alerts: unknown[] };
+        latencies.push(performance.now() - t0);
+        if (tick > 1 && out.alerts.length !== expectAlerts) throw new Error(`expected ${expectAlerts} alerts, got ${out.alerts.length}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = t.hubs.reduce((s, h, k) => s + (h.cpuMicros() - cpu0[k]!), 0) / 1000;
+  const s = summarize(latencies);
+  return { n: count, snapshots_per_s: count / seconds, p50_ms: s.p50, p99_ms: s.p99, cpu_ms_per_snapshot: cpuMs / count };
+}
+
+async function withHubs<T>(databaseUrl: string, root: string | undefined, nodes: number, label: string, fn: (t: Target) => Promise<T>): Promise<T> {
+  const prof = process.env.BENCH_CPU_PROF ? `${process.env.BENCH_CPU_PROF}/${label}` : undefined;
+  const hubs: BenchHub[] = [];
+  for (let i = 0; i < nodes; i++) hubs.push(await startBenchHub({ databaseUrl, redisUrl: REDIS_URL, jwtSecret: SECRET, root, cpuProfDir: prof }));
+  const token = await mintToken(SECRET, { sub: "bench", roles: ["admin"] });
+  try {
+    return await fn({ hubs, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+  } finally {
+    await Promise.all(hubs.map((h) => h.stop()));
+  }
+}
+
+/** BENCH_SHAPES="single,many,parallel,rr" (default all) picks the shapes. */
+const SHAPES = new Set((process.env.BENCH_SHAPES ?? "single,many,parallel,rr").split(","));
+type Figures = Awaited<ReturnType<typeof load>>;
+
+/** The shapes that share one node, then the round robin: each group runs on every tree before the next, so the trees see the same machine. */
+async function oneNode(t: Target, out: Record<string, Figures>) {
+  if (SHAPES.has("single")) {
+    await dashboard(t, "s100", 100);
+    await load(t, ["s100"], WARMUP, 1, 100);
+    out[SINGLE] = await load(t, ["s100"], N, 1, 100);
+  }
+  if (SHAPES.has("many")) {
+    await dashboard(t, "s1000", 1000);
+    await load(t, ["s1000"], WARMUP, 1, 1000);
+    out[MANY] = await load(t, ["s1000"], Math.ceil(N / 2), 1, 1000);
+  }
+  if (SHAPES.has("parallel")) {
+    const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
+    for (const id of ids) await dashboard(t, id, 100);
+    await load(t, ids, WARMUP, 8, 100);
+    out["1 node, 8 dashboards x 100 subs, 8 in flight"] = await load(t, ids, 2 * N, 8, 100);
+  }
+}
+
+async function roundRobin(t: Target, out: Record<string, Figures>) {
+  await dashboard(t, "rr", 100);
+  await load(t, ["rr"], WARMUP, 1, 100);
+  out[ROUND_ROBIN] = await load(t, ["rr"], N, 1, 100);
+}
+
+const print = (label: string, shape: string, r: Figures) =>
+  console.log(`${label.padEnd(6)} ${shape.padEnd(46)} ${fmt(r.snapshots_per_s, 1).padStart(8)} ${fmt(r.p50_ms).padStart(8)} ${fmt(r.p99_ms).padStart(8)} ${fmt(r.cpu_ms_per_snapshot).padStart(12)}`);
+
+console.log(`ingest: ${ROWS}-row snapshots, every persona subscription matching, hub processes on PostgreSQL + Redis`);
+console.log(`${"tree".padEnd(6)} ${"shape".padEnd(46)} ${"snap/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"CPU ms/snap".padStart(12)}`);
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+const results: Record<string, Record<string, Figures>> = {};
+const groups: [string, number, (t: Target, out: Record<string, Figures>) => Promise<void>][] = [];
+if (SHAPES.has("single") || SHAPES.has("many") || SHAPES.has("parallel")) groups.push(["single", 1, oneNode]);
+if (SHAPES.has("rr")) groups.push(["rr", 3, roundRobin]);
 try {
-  results.push(await run("postgres", pgUrl.toString()));
-  results.push(await run("pglite", null));
+  for (const [group, nodes, run] of groups) {
+    for (const { label, root } of ROOTS) {
+      const dbName = `dw_bench_ingest_${label}_${group}_${process.pid}`;
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      await admin.unsafe(`create database ${dbName}`);
+      const url = new URL(ADMIN_URL);
+      url.pathname = `/${dbName}`;
+      const out: Record<string, Figures> = {};
+      try {
+        await withHubs(url.toString(), root, nodes, `${label}-${group}`, (t) => run(t, out));
+      } finally {
+        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      }
+      for (const [shape, r] of Object.entries(out)) print(label, shape, r);
+      results[label] = { ...results[label], ...out };
+    }
+  }
 } finally {
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();
 }
 
-console.log(`\ningest: ${ROWS}-row snapshots, ${SUBSCRIPTIONS} subscriptions, HTTP on loopback`);
-console.log("store     mode            snapshots/s   p50 ms   p99 ms");
-for (const r of results) {
-  console.log(`${r.store.padEnd(9)} sequential      ${fmt(r.sequential.snapshots_per_s, 1).padStart(11)} ${fmt(r.sequential.p50_ms).padStart(8)} ${fmt(r.sequential.p99_ms).padStart(8)}`);
-  console.log(`${r.store.padEnd(9)} concurrency ${CONCURRENCY}   ${fmt(r.concurrent.snapshots_per_s, 1).padStart(11)} ${fmt(r.concurrent.p50_ms).padStart(8)} ${fmt(r.concurrent.p99_ms).padStart(8)}`);
+for (const [label, rows] of Object.entries(results)) {
+  const one = rows[SINGLE]?.cpu_ms_per_snapshot ?? NaN;
+  const many = rows[MANY]?.cpu_ms_per_snapshot ?? NaN;
+  const rr = rows[ROUND_ROBIN]?.cpu_ms_per_snapshot ?? NaN;
+  console.log(`${label.padEnd(6)} CPU per extra alert ${fmt((many - one) / 900, 4)} ms; round robin / single node ${fmt(rr / one)}x`);
 }
-writeResult("ingest", { rows: ROWS, subscriptions: SUBSCRIPTIONS, results });
+writeResult("ingest", { rows: ROWS, n: N, results });

@@ -62,6 +62,7 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: msList.default([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]),
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
+  SNAPSHOT_CACHE_BYTES: int(0).default(67108864),
   WS_MAX_FRAME_BYTES: int(64).default(65536),
   WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
   WS_SLOW_CLOSE_MS: int(1).default(30000),
@@ -100,6 +101,8 @@ export interface Config {
   deliveryRetryScheduleMs: number[];
   maxBodyBytes: number;
   maxRows: number;
+  /** Parsed latest snapshots kept per node for the next diff, bounded by their rows' JSON size. */
+  snapshotCacheBytes: number;
   ws: {
     maxFrameBytes: number;
     outboundBudgetBytes: number;
@@ -165,6 +168,7 @@ function toConfig(e: Env): Config {
     deliveryRetryScheduleMs: e.DELIVERY_RETRY_SCHEDULE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxRows: e.MAX_ROWS,
+    snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES,
     ws: {
       maxFrameBytes: e.WS_MAX_FRAME_BYTES,
       outboundBudgetBytes: e.WS_OUTBOUND_BUDGET_BYTES,

@@ -37,7 +37,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
-  const store = createDrizzleStore(database);
+  const store = createDrizzleStore(database, { snapshotCacheBytes: config.snapshotCacheBytes });
   const broker: Broker = config.redisClusterUrls
     ? createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
     : config.redisUrl

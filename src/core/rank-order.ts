@@ -36,6 +36,25 @@ function groupByKeyDescending(keys: Float64Array): Uint32Array {
   return order;
 }
 
+/**
+ * Rows by key descending, equal keys in index order, by insertion sort: consecutive snapshots of a ranked
+ * board are mostly in order already, and then this costs a pass plus the moves. Gives up (null) once the
+ * moves pass `budget`, so a shuffled input costs O(budget) here before the general path.
+ */
+function insertionByKeyDescending(keys: Float64Array, budget: number): Uint32Array | null {
+  const order = new Uint32Array(keys.length);
+  let moves = 0;
+  for (let p = 0; p < keys.length; p++) {
+    const key = keys[p]!;
+    let q = p - 1;
+    for (; q >= 0 && keys[order[q]!]! < key; q--) order[q + 1] = order[q]!;
+    moves += p - 1 - q;
+    if (moves > budget) return null;
+    order[q + 1] = p;
+  }
+  return order;
+}
+
 /** Sorts `order[start..end)` by id: insertion sort in place for the usual short run, else a real sort. */
 function sortRun(order: Uint32Array, start: number, end: number, ids: readonly RowId[]): void {
   if (end - start > 16) {
@@ -70,7 +89,7 @@ export function orderByKeyDescending(keys: Float64Array, ids: readonly RowId[]):
     order = new Uint32Array(keys.length);
     for (let i = 0; i < order.length; i++) order[i] = i;
   } else {
-    order = groupByKeyDescending(keys);
+    order = insertionByKeyDescending(keys, 8 * keys.length) ?? groupByKeyDescending(keys);
   }
   sortTiesById(order, keys, ids);
   return order;

@@ -1,6 +1,7 @@
 // Snapshot bodies are checked by hand: up to MAX_ROWS rows make a schema library's per-row cost visible,
 // and the pointers must name the exact row.
 import { z } from "zod";
+import { IdIndex } from "../core/id-index.js";
 import type { Row } from "../core/types.js";
 import { escapeToken } from "./json-guard.js";
 import type { FieldError } from "./problem.js";
@@ -13,10 +14,19 @@ export interface SnapshotBody {
 }
 
 const MAX_ERRORS = 50;
+/** CONTRACT "Limits and hardening, version 2": longer string ids are refused. */
+export const MAX_ROW_ID_CHARS = 256;
+/** A `taken_at` further ahead of the hub's clock than this is refused: it would fix the dashboard's timeline in the future. */
+export const MAX_TAKEN_AT_AHEAD_MS = 5 * 60_000;
+
 const isoDateTime = z.iso.datetime({ offset: true });
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-export function parseSnapshotBody(value: unknown, idField: string, maxRows: number): SnapshotBody {
+/** Characters are code points; the UTF-16 length is an upper bound, so only long ids are counted. */
+const tooLong = (id: string) => id.length > MAX_ROW_ID_CHARS && [...id].length > MAX_ROW_ID_CHARS;
+
+/** `now` is the hub's clock; without it (a scheduled snapshot, which has no taken_at) nothing is checked ahead. */
+export function parseSnapshotBody(value: unknown, idField: string, maxRows: number, now?: Date): SnapshotBody {
   if (!isObject(value)) throw validationProblem([{ pointer: "", detail: "body must be a JSON object" }]);
   const errors: FieldError[] = [];
   const { rows, primary_metric, taken_at } = value;
@@ -30,20 +40,24 @@ export function parseSnapshotBody(value: unknown, idField: string, maxRows: numb
   if (primary_metric !== undefined && primary_metric !== null && typeof primary_metric !== "number") {
     errors.push({ pointer: "/primary_metric", detail: "must be a number or null" });
   }
-  if (taken_at !== undefined && (typeof taken_at !== "string" || !isoDateTime.safeParse(taken_at).success)) {
-    errors.push({ pointer: "/taken_at", detail: "must be an ISO 8601 date-time with a time zone" });
+  let takenAt: Date | null = null;
+  if (taken_at !== undefined) {
+    if (typeof taken_at !== "string" || !isoDateTime.safeParse(taken_at).success) {
+      errors.push({ pointer: "/taken_at", detail: "must be an ISO 8601 date-time with a time zone" });
+    } else {
+      takenAt = new Date(taken_at);
+      if (now && takenAt.getTime() > now.getTime() + MAX_TAKEN_AT_AHEAD_MS) {
+        errors.push({ pointer: "/taken_at", detail: `is more than ${MAX_TAKEN_AT_AHEAD_MS / 60_000} minutes ahead of the hub's clock (${now.toISOString()})` });
+      }
+    }
   }
   if (errors.length > 0) throw validationProblem(errors);
-  return {
-    rows: rows as Row[],
-    primary_metric: typeof primary_metric === "number" ? primary_metric : null,
-    taken_at: typeof taken_at === "string" ? new Date(taken_at) : null,
-  };
+  return { rows: rows as Row[], primary_metric: typeof primary_metric === "number" ? primary_metric : null, taken_at: takenAt };
 }
 
 function checkRows(rows: unknown[], idField: string, errors: FieldError[]): void {
-  // 1 and "1" are different ids: the key keeps the JSON type.
-  const seen = new Set<string>();
+  // 1 and "1" are different ids: the index compares with ===.
+  const seen = new IdIndex(rows.length);
   const idToken = escapeToken(idField);
   for (let i = 0; i < rows.length && errors.length < MAX_ERRORS; i++) {
     const row = rows[i];
@@ -56,8 +70,10 @@ function checkRows(rows: unknown[], idField: string, errors: FieldError[]): void
       errors.push({ pointer: `/rows/${i}/${idToken}`, detail: id === undefined ? "is required" : "must be a string or a number" });
       continue;
     }
-    const key = typeof id === "number" ? `n${id}` : `s${id}`;
-    if (seen.has(key)) errors.push({ pointer: `/rows/${i}/${idToken}`, detail: `duplicate id ${JSON.stringify(id)}` });
-    seen.add(key);
+    if (typeof id === "string" && tooLong(id)) {
+      errors.push({ pointer: `/rows/${i}/${idToken}`, detail: `must be at most ${MAX_ROW_ID_CHARS} characters` });
+      continue;
+    }
+    if (!seen.add(id)) errors.push({ pointer: `/rows/${i}/${idToken}`, detail: `duplicate id ${JSON.stringify(id)}` });
   }
 }

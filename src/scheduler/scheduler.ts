@@ -3,7 +3,7 @@
 // learn of new and changed policies), and every due instant is taken. Several nodes may run it: each instant
 // is claimed once through the idempotency keys.
 import type { Logger } from "pino";
-import { sha256, snapshotContentHash } from "../http/content-hash.js";
+import { sha256 } from "../http/content-hash.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { ScheduledDashboard, Store } from "../store/store.js";
 import { nextDue } from "./due-times.js";
@@ -82,7 +82,6 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       primaryMetric: source.body.primary_metric,
       takenAt: null,
       actor: SCHEDULER_ACTOR,
-      contentHash: snapshotContentHash(source.body.rows, source.body.primary_metric),
       // Completed inside the ingest transaction, as for the HTTP route: a node that dies right after
       // the commit cannot leave the instant open for another node to snapshot again.
       idempotencyKey: key,

@@ -30,7 +30,11 @@ const EVENT_PRUNE_BATCH = 1000;
 
 export interface DrizzleStoreOptions {
   now?: () => Date;
+  /** SNAPSHOT_CACHE_BYTES: the parsed previous snapshots kept for the next diff, by their rows' JSON size. */
+  snapshotCacheBytes?: number;
 }
+
+export const DEFAULT_SNAPSHOT_CACHE_BYTES = 64 * 1024 * 1024;
 
 const settingsColumns = (s: Partial<DashboardSettings>) => ({
   name: s.name,
@@ -45,7 +49,7 @@ const settingsColumns = (s: Partial<DashboardSettings>) => ({
 export function createDrizzleStore(database: Database, options: DrizzleStoreOptions = {}): Store {
   const { db } = database;
   const now = options.now ?? (() => new Date());
-  const cache = createSnapshotCache();
+  const cache = createSnapshotCache(options.snapshotCacheBytes ?? DEFAULT_SNAPSHOT_CACHE_BYTES);
 
   // Every request and every socket subscribe looks a dashboard up: building the query once saves the
   // query builder's work (a few hundred µs of CPU, more than the round trip) on each of them.
@@ -113,10 +117,10 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     followedHeads: (dashboardIds, personas) => followedHeads(db, dashboardIds, personas),
 
-    ingestSnapshot: (input) => db.transaction((tx) => ingestSnapshot(tx, cache, input, now())),
+    ingestSnapshot: (input) => ingestSnapshot(db, cache, input, now()),
 
     async listSnapshots(dashboardId, limit) {
-      const { rows: _rows, contentHash: _hash, ...meta } = getTableColumns(snapshots);
+      const { rows: _rows, ...meta } = getTableColumns(snapshots);
       const rows = await db
         .select(meta)
         .from(snapshots)

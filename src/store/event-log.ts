@@ -74,7 +74,7 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
 }
 
 /** Numbers the drafts after `headSeq`; reads only the persona chain (`prev_seq`) when there are persona events. */
-export async function planAppend(tx: Tx, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<PlannedAppend> {
+export async function planAppend(tx: Db, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<PlannedAppend> {
   const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
   const rows = drafts.map((d, i) => {
     const persona = d.persona ?? null;
@@ -103,7 +103,7 @@ export async function planAppend(tx: Tx, dashboardId: string, headSeq: number, d
   };
 }
 
-async function lastPersonaSeqs(tx: Tx, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
+async function lastPersonaSeqs(tx: Db, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
   const personas = [...new Set(drafts.flatMap((d) => (d.persona ? [d.persona] : [])))];
   if (personas.length === 0) return new Map();
   const found = await tx

@@ -1,45 +1,91 @@
-// The ingest transaction: snapshot, diff, rules, events and delivery work commit together or not at all.
+// The ingest: snapshot, diff, rules, events and delivery work commit together or not at all.
+//
+// Judging happens before the dashboard's row lock, against the head as read without it (by the route, or
+// here): the lock is then taken only if that head has not moved, and the writes go out in one round trip.
+// Only when another writer moved the head meanwhile is the snapshot judged again, under the lock.
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { judge } from "../core/judge.js";
 import { redactSubscriber } from "../core/redact.js";
-import type { RankSettings, Row, SnapshotData } from "../core/types.js";
-import type { Tx } from "./database.js";
-import { planAppend, writeAppend, type EventDraft } from "./event-log.js";
-import { toSubscription } from "./mappers.js";
+import type { RankSettings, SnapshotData } from "../core/types.js";
+import type { Db, Tx } from "./database.js";
+import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
-import { dashboards, deliveries, snapshots, subscriptions } from "./schema.js";
+import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions, type JudgedSubscription } from "./ingest-reads.js";
+import { deliveries } from "./schema.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
-import type { IngestInput, IngestResult, Subscription } from "./store.js";
+import type { IngestBasis, IngestInput, IngestOutcome, IngestResult } from "./store.js";
 
-export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
-  // The subscriptions are read in the lock's round trip: statements started together run in the order
-  // started, so the read still happens under the row lock.
-  const [[dashboard], subs] = await Promise.all([
-    tx.select().from(dashboards).where(eq(dashboards.id, input.dashboardId)).for("update"),
-    loadSubscriptions(tx, input.dashboardId),
+type Refusal = Extract<IngestResult, { ok: false }>;
+
+/** A snapshot judged against one head: everything the writes need. */
+interface Judged {
+  basis: IngestBasis;
+  snapshotId: string;
+  takenAt: Date;
+  matches: { subscription: JudgedSubscription; trace: unknown }[];
+  plan: PlannedAppend;
+  response: Omit<IngestOutcome, "entries">;
+}
+
+export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
+  const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
+  // What PostgreSQL stores the rows from: the body as sent (its `rows` member), else the rows serialized.
+  const rowsJson = input.bodyJson ?? JSON.stringify(input.rows);
+  const snapshotId = randomUUID();
+
+  const basis = input.basis ?? (await readBasis(db, input.dashboardId));
+  if (!basis) return { ok: false, error: "not-found" };
+  const optimistic = await judgeAgainst(db, cache, basis, input, next, snapshotId, now);
+  // A later head only has a later taken_at: refused against this one, refused against any.
+  if ("ok" in optimistic) return optimistic;
+
+  const outcome = await db.transaction(async (tx): Promise<Judged | Refusal> => {
+    let judged: Judged | Refusal = optimistic;
+    if (!(await lockIfUnmoved(tx, basis))) {
+      // Another writer moved the head: judged again, now holding the lock.
+      const locked = await lockBasis(tx, input.dashboardId);
+      if (!locked) return { ok: false, error: "not-found" };
+      judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
+      if ("ok" in judged) return judged;
+    }
+    await Promise.all(writes(tx, judged, input, rowsJson, now));
+    return judged;
+  });
+  if ("ok" in outcome) return outcome;
+  cache.set(snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
+  return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries } };
+}
+
+async function judgeAgainst(
+  q: Db,
+  cache: SnapshotCache,
+  basis: IngestBasis,
+  input: IngestInput,
+  next: SnapshotData,
+  snapshotId: string,
+  now: Date,
+): Promise<Judged | Refusal> {
+  const previousId = basis.latest_snapshot_id;
+  const [subs, previous] = await Promise.all([
+    readSubscriptions(q, basis.id),
+    previousId ? readSnapshot(q, cache, basis.id, previousId) : null,
   ]);
-  if (!dashboard) return { ok: false, error: "not-found" };
-  const previousTakenAt = dashboard.latestTakenAt;
+  const previousTakenAt = previous?.takenAt ?? null;
   if (input.takenAt && previousTakenAt && input.takenAt < previousTakenAt) {
     return { ok: false, error: "taken-at-before-previous", previous: previousTakenAt.toISOString() };
   }
   // Another node's clock may run ahead of ours: receipt time never goes backwards within a dashboard.
   const takenAt = input.takenAt ?? (previousTakenAt && previousTakenAt > now ? previousTakenAt : now);
-
-  const snapshotId = randomUUID();
-  const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
-  const previousId = dashboard.latestSnapshotId;
-  const previous = previousId ? await loadSnapshotData(tx, cache, input.dashboardId, previousId) : null;
   const settings: RankSettings = {
-    idField: dashboard.idField,
-    rankBy: dashboard.rankBy,
-    topN: dashboard.topN,
-    primaryMetricField: dashboard.primaryMetricField,
+    idField: basis.id_field,
+    rankBy: basis.rank_by,
+    topN: basis.top_n,
+    primaryMetricField: basis.primary_metric_field,
   };
-  const judged = previous ? judge(previous, next, settings, subs) : null;
-  const diff = judged?.diff ?? null;
-  const matches = judged?.matches ?? [];
+  const result = previous ? judge(previous.data, next, settings, subs) : null;
+  const diff = result?.diff ?? null;
+  const matches = result?.matches ?? [];
 
   const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }];
   for (const { subscription: s, trace } of matches) {
@@ -58,73 +104,42 @@ export async function ingestSnapshot(tx: Tx, cache: SnapshotCache, input: Ingest
       },
     });
   }
-  const plan = await planAppend(tx, input.dashboardId, dashboard.headSeq, drafts, input.actor, now);
+  const plan = await planAppend(q, basis.id, basis.head_seq, drafts, input.actor, now);
   const entries = plan.entries;
   const alerts = matches.map((m, i) => ({ subscription_id: m.subscription.id, seq: entries[i + 1]!.event.seq }));
   const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
+  return { basis, snapshotId, takenAt, matches, plan, response };
+}
 
-  // Everything left is a write that needs nothing read back: all of it is started at once and runs in
-  // the order started, in one round trip. A drizzle query starts when it is then'd, so each is then'd
-  // here, in this order: the snapshot first, because the events reference it.
-  await Promise.all([
-    tx
-      .insert(snapshots)
-      .values({
-        id: snapshotId,
-        dashboardId: input.dashboardId,
-        takenAt,
-        receivedAt: now,
-        primaryMetric: input.primaryMetric,
-        rowCount: input.rows.length,
-        rows: input.rows,
-        contentHash: input.contentHash,
-        diff,
-      })
-      .then(() => {}),
-    ...writeAppend(tx, plan, { latestSnapshotId: snapshotId, latestTakenAt: takenAt }),
-    alerts.length > 0
-      ? tx
-          .update(subscriptions)
-          .set({ lastNotifiedSnapshotId: snapshotId })
-          .where(and(eq(subscriptions.dashboardId, input.dashboardId), inArray(subscriptions.id, alerts.map((a) => a.subscription_id))))
-          .then(() => {})
+/**
+ * Writes that need nothing read back: started at once, they run in the order started, in one round trip.
+ * The snapshot goes first, because the events reference it.
+ */
+function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): (PromiseLike<unknown> | null)[] {
+  const { snapshotId, response } = j;
+  const alerted = response.alerts.map((a) => a.subscription_id);
+  return [
+    tx.execute(
+      sql`insert into snapshots (id, dashboard_id, taken_at, received_at, primary_metric, row_count, rows, diff)
+          values (${snapshotId}, ${j.basis.id}, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
+                  ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
+    ),
+    ...writeAppend(tx, j.plan, { latestSnapshotId: snapshotId, latestTakenAt: j.takenAt }),
+    alerted.length > 0
+      ? tx.execute(
+          sql`update subscriptions set last_notified_snapshot_id = ${snapshotId}
+              where dashboard_id = ${j.basis.id} and id = any(${`{${alerted.join(",")}}`}::uuid[])`,
+        )
       : null,
-    enqueueDeliveries(tx, matches.map((m) => m.subscription), alerts, input.dashboardId, now),
-    input.idempotencyKey !== undefined ? completeKey(tx, input.dashboardId, input.idempotencyKey, 201, response) : null,
-  ]);
-  cache.set(snapshotId, next);
-
-  return {
-    ok: true,
-    value: {
-      ...response,
-      entries,
-    },
-  };
-}
-
-async function loadSnapshotData(tx: Tx, cache: SnapshotCache, dashboardId: string, id: string): Promise<SnapshotData> {
-  const cached = cache.get(id);
-  if (cached) return cached;
-  const [row] = await tx
-    .select({ rows: snapshots.rows, primaryMetric: snapshots.primaryMetric })
-    .from(snapshots)
-    .where(and(eq(snapshots.dashboardId, dashboardId), eq(snapshots.id, id)));
-  if (!row?.rows) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
-  const data: SnapshotData = { rows: row.rows as Row[], primaryMetric: row.primaryMetric };
-  cache.set(id, data);
-  return data;
-}
-
-async function loadSubscriptions(tx: Tx, dashboardId: string): Promise<Subscription[]> {
-  const rows = await tx.select().from(subscriptions).where(eq(subscriptions.dashboardId, dashboardId));
-  return rows.map(toSubscription);
+    enqueueDeliveries(tx, j.matches.map((m) => m.subscription), response.alerts, j.basis.id, now),
+    input.idempotencyKey !== undefined ? completeKey(tx, j.basis.id, input.idempotencyKey, 201, response) : null,
+  ];
 }
 
 /** Webhook/email alerts get a direct delivery; persona alerts with a fallback get a conditional one. */
 async function enqueueDeliveries(
   tx: Tx,
-  matched: Subscription[],
+  matched: JudgedSubscription[],
   alerts: { subscription_id: string; seq: number }[],
   dashboardId: string,
   now: Date,

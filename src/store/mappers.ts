@@ -22,7 +22,7 @@ export function toDashboard(r: typeof dashboards.$inferSelect): Dashboard {
   };
 }
 
-export function toSnapshotMeta(r: Omit<typeof snapshots.$inferSelect, "rows" | "contentHash">): SnapshotMeta {
+export function toSnapshotMeta(r: Omit<typeof snapshots.$inferSelect, "rows">): SnapshotMeta {
   return {
     id: r.id,
     dashboard_id: r.dashboardId,

@@ -54,7 +54,6 @@ export const snapshots = pgTable(
     // json, not jsonb: rows are never queried inside, so keep the text as sent (cheaper to write, order kept).
     // null once SNAPSHOT_RETENTION_DAYS has pruned them (never the dashboard's latest); the rest of the row stays.
     rows: json("rows").$type<Record<string, unknown>[]>(),
-    contentHash: text("content_hash").notNull(),
     // Stored once here rather than in each alert.matched event that shares it; the log joins it back.
     diff: json("diff"),
   },

@@ -1,16 +1,29 @@
 // Snapshots are immutable, so the latest one per dashboard can be kept parsed: the next ingest diffs
-// against it without reading and decoding up to MAX_ROWS of jsonb again.
+// against it without reading and decoding up to MAX_ROWS of JSON again.
 import type { SnapshotData } from "../core/types.js";
 
-export interface SnapshotCache {
-  get(id: string): SnapshotData | undefined;
-  set(id: string, data: SnapshotData): void;
+export interface CachedSnapshot {
+  data: SnapshotData;
+  takenAt: Date;
+  /** The rows' JSON text length: what the cache is bounded by. */
+  bytes: number;
 }
 
-/** Least recently used first out, bounded by the total number of rows held. */
-export function createSnapshotCache(maxRows = 1_000_000): SnapshotCache {
-  const entries = new Map<string, SnapshotData>();
-  let rows = 0;
+export interface SnapshotCache {
+  get(id: string): CachedSnapshot | undefined;
+  set(id: string, entry: CachedSnapshot): void;
+  /** Bytes held, for tests and metrics. */
+  readonly bytes: number;
+}
+
+/**
+ * Least recently used first out, bounded by the total JSON size of the rows held (SNAPSHOT_CACHE_BYTES):
+ * a row count bound let 42 one-row 5 MiB snapshots hold 225 MB. A snapshot larger than the whole bound
+ * is not kept; 0 keeps nothing.
+ */
+export function createSnapshotCache(maxBytes: number): SnapshotCache {
+  const entries = new Map<string, CachedSnapshot>();
+  let bytes = 0;
   return {
     get(id) {
       const hit = entries.get(id);
@@ -20,15 +33,18 @@ export function createSnapshotCache(maxRows = 1_000_000): SnapshotCache {
       }
       return hit;
     },
-    set(id, data) {
-      if (entries.has(id) || data.rows.length > maxRows) return;
-      entries.set(id, data);
-      rows += data.rows.length;
+    set(id, entry) {
+      if (entries.has(id) || entry.bytes > maxBytes) return;
+      entries.set(id, entry);
+      bytes += entry.bytes;
       for (const [oldId, old] of entries) {
-        if (rows <= maxRows) break;
+        if (bytes <= maxBytes) break;
         entries.delete(oldId);
-        rows -= old.rows.length;
+        bytes -= old.bytes;
       }
+    },
+    get bytes() {
+      return bytes;
     },
   };
 }

@@ -89,6 +89,9 @@ export interface QuotaExceeded {
   limit: number;
 }
 
+/** What a snapshot is judged against: the head it appends after and the settings it ranks with. */
+export type IngestBasis = Pick<Dashboard, "id" | "id_field" | "rank_by" | "top_n" | "primary_metric_field" | "head_seq" | "latest_snapshot_id">;
+
 export interface IngestInput {
   dashboardId: string;
   rows: Row[];
@@ -96,8 +99,16 @@ export interface IngestInput {
   /** null: the time of receipt, taken inside the transaction so it never precedes the previous snapshot. */
   takenAt: Date | null;
   actor: string;
-  /** Hash of the snapshot content; an unchanged snapshot is still stored but notifies nobody. */
-  contentHash: string;
+  /**
+   * The dashboard as the caller read it (without a lock), so the ingest need not read it again: the
+   * snapshot is judged against this head, and again under the row lock only if another writer moved it.
+   */
+  basis?: IngestBasis;
+  /**
+   * The request body as sent, a JSON object whose `rows` member parsed to `rows`: PostgreSQL stores the
+   * rows from it, so the hub does not serialize them again. Absent: `rows` is serialized.
+   */
+  bodyJson?: string;
   /** Completed in the ingest transaction, so a committed snapshot always answers its key's retries. */
   idempotencyKey?: string;
 }

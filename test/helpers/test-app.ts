@@ -6,6 +6,8 @@ import { createTokenVerifier } from "../../src/http/auth.js";
 import { mintToken, type MintOptions } from "../../src/http/token.js";
 import type { LogEntry } from "../../src/protocol/event.js";
 import type { Store, SubscriptionQuota } from "../../src/store/store.js";
+import { openDatabase } from "../../src/store/database.js";
+import { createDrizzleStore } from "../../src/store/drizzle-store.js";
 import { createTestStore, type TestStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -25,20 +27,25 @@ export interface TestAppOptions {
   webhookAllowPrivate?: boolean;
   /** Default: the configuration's defaults, 1000 per dashboard and 100 per owner. */
   subscriptionQuota?: Partial<SubscriptionQuota>;
-  /** The store's clock (default: the real one). */
+  /** The clock of the app and its store (default: the real one). */
   now?: () => Date;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
   wrapStore?: (store: Store) => Store;
+  /** Another node on this existing database (its own store, pool and caches); close() leaves the database. */
+  databaseUrl?: string;
+  snapshotCacheBytes?: number;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const testStore = await createTestStore({ now: options.now });
+  const testStore = options.databaseUrl
+    ? await nodeStore(options.databaseUrl, options.now, options.snapshotCacheBytes)
+    : await createTestStore({ now: options.now, snapshotCacheBytes: options.snapshotCacheBytes });
   const published: LogEntry[] = [];
   const app = createApp({
     store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
     publish: (entries) => published.push(...entries),
     logger: pino({ level: "silent" }),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
     subscriptionQuota: { perDashboard: options.subscriptionQuota?.perDashboard ?? 1000, perOwner: options.subscriptionQuota?.perOwner ?? 100 },
     verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
@@ -68,4 +75,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: res.status, body: parsed, headers: res.headers };
     },
   };
+}
+
+async function nodeStore(databaseUrl: string, now?: () => Date, snapshotCacheBytes?: number): Promise<TestStore> {
+  const database = await openDatabase({ databaseUrl });
+  const store = createDrizzleStore(database, { now, snapshotCacheBytes });
+  return { store, database, databaseUrl, close: () => store.close() };
 }

@@ -11,10 +11,10 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function createTestStore(options: { now?: () => Date } = {}): Promise<TestStore> {
+export async function createTestStore(options: { now?: () => Date; snapshotCacheBytes?: number } = {}): Promise<TestStore> {
   const database = await createTestDatabase();
   const db = await openDatabase({ databaseUrl: database.url });
-  const store = createDrizzleStore(db, { now: options.now });
+  const store = createDrizzleStore(db, { now: options.now, snapshotCacheBytes: options.snapshotCacheBytes });
   return {
     store,
     database: db,

@@ -2,7 +2,6 @@
 // and each followed persona's latest alert per dashboard it is subscribed on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { snapshotContentHash } from "../../src/http/content-hash.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
@@ -14,7 +13,7 @@ afterAll(() => t.close());
 
 async function snapshot(dashboardId: string, metric: number) {
   const rows = [{ id: "a", v: metric }];
-  const result = await t.store.ingestSnapshot({ dashboardId, rows, primaryMetric: metric, takenAt: null, actor: "test", contentHash: snapshotContentHash(rows, metric) });
+  const result = await t.store.ingestSnapshot({ dashboardId, rows, primaryMetric: metric, takenAt: null, actor: "test" });
   if (!result.ok) throw new Error(result.error);
   return result.value;
 }

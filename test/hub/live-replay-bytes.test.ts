@@ -55,7 +55,6 @@ async function ingest(dashboardId: string, snapshotRows: Record<string, unknown>
     primaryMetric: null,
     takenAt: null,
     actor: "publisher",
-    contentHash: String(Math.random()),
   });
   if (!result.ok) throw new Error(result.error);
   return result.value.entries;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
-import { sha256, snapshotContentHash } from "../content-hash.js";
+import { sha256 } from "../content-hash.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { snapshotsQuerySchema } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
@@ -12,14 +12,15 @@ const MAX_IDEMPOTENCY_KEY = 255;
 
 const goneProblem = () => new HttpProblem("gone", "the rows of this snapshot have been pruned (SNAPSHOT_RETENTION_DAYS)");
 
-export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
+export function snapshotRoutes({ store, publish, limits, now }: ApiDeps) {
   return new Hono<Env>()
     .post("/:id/snapshot", async (c) => {
       const principal = c.get("principal");
       requirePublisher(principal);
+      // The only read of the dashboard row: the ingest judges against this head (see store/ingest.ts).
       const dashboard = await loadDashboard(store, c.req.param("id"));
       const { value, text } = await readJson(c);
-      const body = parseSnapshotBody(value, dashboard.id_field, limits.maxRows);
+      const body = parseSnapshotBody(value, dashboard.id_field, limits.maxRows, now());
 
       const key = c.req.header("idempotency-key");
       if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
@@ -48,7 +49,8 @@ export function snapshotRoutes({ store, publish, limits }: ApiDeps) {
           primaryMetric: body.primary_metric,
           takenAt: body.taken_at,
           actor: principal.sub,
-          contentHash: snapshotContentHash(body.rows, body.primary_metric),
+          basis: dashboard,
+          bodyJson: text,
           idempotencyKey: key,
         });
         if (!result.ok) {

@@ -91,7 +91,6 @@ export async function alertingDashboard(store: Store, dashboardId: string, specs
       primaryMetric: null,
       takenAt: new Date(Date.UTC(2024, 0, 1, 0, n)),
       actor: "publisher",
-      contentHash: `hash-${n}`,
     });
     if (!result.ok) throw new Error(`ingest failed: ${result.error}`);
     snapshots.push(result.value);

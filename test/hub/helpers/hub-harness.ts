@@ -139,7 +139,6 @@ export async function commitSnapshot(store: Store, dashboardId: string): Promise
     primaryMetric: null,
     takenAt: new Date(),
     actor: "test",
-    contentHash: randomUUID(),
   });
   if (!result.ok) throw new Error(`ingest failed: ${result.error}`);
   return result.value.entries;

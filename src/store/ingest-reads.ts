@@ -1,0 +1,96 @@
+// What an ingest reads before it writes: the dashboard's head and settings, its subscriptions and the
+// previous snapshot. Plain SQL: the query builder's per-query work was a visible share of an ingest.
+import { sql, type SQL } from "drizzle-orm";
+import type { Row, Rule } from "../core/types.js";
+import type { Db } from "./database.js";
+import type { CachedSnapshot, SnapshotCache } from "./snapshot-cache.js";
+import type { Fallback, IngestBasis, Subscription } from "./store.js";
+
+/** The part of a subscription that judging and delivery need. */
+export type JudgedSubscription = Pick<Subscription, "id" | "subscriber_kind" | "subscriber_id" | "threshold_json" | "fallback">;
+
+/** postgres-js answers an array of rows, PGlite an object holding them. */
+export async function query<T>(q: Db, statement: SQL): Promise<T[]> {
+  const result = (await q.execute(statement)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+/** json and jsonb come back parsed from one driver and as text from another. */
+const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+
+interface BasisRow {
+  id: string;
+  id_field: string;
+  rank_by: string | null;
+  top_n: number;
+  primary_metric_field: string | null;
+  head_seq: string | number;
+  latest_snapshot_id: string | null;
+}
+
+const BASIS_COLUMNS = sql`id, id_field, rank_by, top_n, primary_metric_field, head_seq, latest_snapshot_id`;
+
+const toBasis = (r: BasisRow): IngestBasis => ({ ...r, head_seq: Number(r.head_seq) });
+
+export async function readBasis(q: Db, dashboardId: string): Promise<IngestBasis | null> {
+  const [row] = await query<BasisRow>(q, sql`select ${BASIS_COLUMNS} from dashboards where id = ${dashboardId}`);
+  return row ? toBasis(row) : null;
+}
+
+/** The dashboard row, locked: appends on one dashboard are serialized by this lock. */
+export async function lockBasis(q: Db, dashboardId: string): Promise<IngestBasis | null> {
+  const [row] = await query<BasisRow>(q, sql`select ${BASIS_COLUMNS} from dashboards where id = ${dashboardId} for update`);
+  return row ? toBasis(row) : null;
+}
+
+/**
+ * Locks the dashboard row only if nothing moved since `basis` was read: no append (every change of the
+ * log, subscriptions included, moves the head) and no change of the settings a diff depends on. Under
+ * READ COMMITTED a row another writer changed meanwhile is judged in its new version, so a writer that
+ * waited for the lock sees the move. False: the caller re-judges under the lock.
+ */
+export async function lockIfUnmoved(q: Db, basis: IngestBasis): Promise<boolean> {
+  const rows = await query<{ id: string }>(
+    q,
+    sql`select id from dashboards
+        where id = ${basis.id} and head_seq = ${basis.head_seq} and id_field = ${basis.id_field} and top_n = ${basis.top_n}
+          and rank_by is not distinct from ${basis.rank_by}::text and primary_metric_field is not distinct from ${basis.primary_metric_field}::text
+        for update`,
+  );
+  return rows.length > 0;
+}
+
+interface SubscriptionRow {
+  id: string;
+  subscriber_kind: Subscription["subscriber_kind"];
+  subscriber_id: string;
+  threshold_json: unknown;
+  fallback: unknown;
+}
+
+export async function readSubscriptions(q: Db, dashboardId: string): Promise<JudgedSubscription[]> {
+  const rows = await query<SubscriptionRow>(
+    q,
+    sql`select id, subscriber_kind, subscriber_id, threshold_json, fallback from subscriptions where dashboard_id = ${dashboardId} order by created_at, id`,
+  );
+  return rows.map((r) => ({ ...r, threshold_json: parsed<Rule>(r.threshold_json), fallback: parsed<Fallback | null>(r.fallback) ?? null }));
+}
+
+/** The previous snapshot from the cache, or its stored text parsed once (and then cached). */
+export async function readSnapshot(q: Db, cache: SnapshotCache, dashboardId: string, id: string): Promise<CachedSnapshot> {
+  const cached = cache.get(id);
+  if (cached) return cached;
+  const [row] = await query<{ rows: string; primary_metric: number | null; taken_at_ms: number | string }>(
+    q,
+    sql`select rows::text as rows, primary_metric, (extract(epoch from taken_at) * 1000)::float8 as taken_at_ms from snapshots where dashboard_id = ${dashboardId} and id = ${id}`,
+  );
+  // Retention keeps every dashboard's latest rows, so a missing or pruned latest is a bug.
+  if (!row?.rows) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
+  const entry: CachedSnapshot = {
+    data: { rows: JSON.parse(row.rows) as Row[], primaryMetric: row.primary_metric === null ? null : Number(row.primary_metric) },
+    takenAt: new Date(Number(row.taken_at_ms)),
+    bytes: row.rows.length,
+  };
+  cache.set(id, entry);
+  return entry;
+}

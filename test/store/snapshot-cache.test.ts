@@ -1,0 +1,49 @@
+// The snapshot cache is bounded by the JSON size of the rows it holds (SNAPSHOT_CACHE_BYTES), not by rows.
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createSnapshotCache, type CachedSnapshot } from "../../src/store/snapshot-cache.js";
+
+const entry = (bytes: number): CachedSnapshot => ({ data: { rows: [{ id: 1 }], primaryMetric: null }, takenAt: new Date(0), bytes });
+
+describe("snapshot cache", () => {
+  it("holds up to its bound exactly, and drops the least recently used past it", () => {
+    const cache = createSnapshotCache(1000);
+    cache.set("a", entry(400));
+    cache.set("b", entry(600));
+    expect(cache.bytes).toBe(1000);
+    expect(cache.get("a")).toBeDefined(); // a is now the most recently used
+    cache.set("c", entry(1));
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBeDefined();
+    expect(cache.get("c")).toBeDefined();
+    expect(cache.bytes).toBe(401);
+  });
+
+  it("keeps one row of many bytes to the byte bound, however few rows that is", () => {
+    // The finding: 42 one-row 5 MiB snapshots were all kept under a row bound.
+    const cache = createSnapshotCache(16 * 5 * 2 ** 20);
+    for (let i = 0; i < 42; i++) cache.set(`s${i}`, entry(5 * 2 ** 20));
+    expect(cache.bytes).toBe(16 * 5 * 2 ** 20);
+    expect(cache.get("s25")).toBeUndefined();
+    expect(cache.get("s26")).toBeDefined();
+  });
+
+  it("does not keep a snapshot larger than the whole bound; 0 keeps nothing", () => {
+    const cache = createSnapshotCache(1000);
+    cache.set("small", entry(10));
+    cache.set("big", entry(1001));
+    expect(cache.get("big")).toBeUndefined();
+    expect(cache.get("small")).toBeDefined();
+    const off = createSnapshotCache(0);
+    off.set("x", entry(1));
+    expect(off.get("x")).toBeUndefined();
+    expect(off.bytes).toBe(0);
+  });
+
+  it("is configured by SNAPSHOT_CACHE_BYTES", () => {
+    expect(loadConfig({}).snapshotCacheBytes).toBe(64 * 2 ** 20);
+    expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "0" }).snapshotCacheBytes).toBe(0);
+    expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "1048576" }).snapshotCacheBytes).toBe(1048576);
+    expect(() => loadConfig({ SNAPSHOT_CACHE_BYTES: "-1" })).toThrow(/SNAPSHOT_CACHE_BYTES/);
+  });
+});
