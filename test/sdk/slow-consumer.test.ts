@@ -26,8 +26,9 @@ const dropped = () => metric(t.node.url, "dashwatch_ws_events_dropped_total");
 const slowGaps = () => metric(t.node.url, "dashwatch_ws_gaps_sent_total", { reason: "slow_consumer" });
 
 /** Every snapshot replaces all 100 rows with new long ids: each diff lists 100 added and 100 removed, ~60 KB. */
+// Ids near the 256-character limit: each snapshot replaces every row, so its diff carries 200 long ids.
 const bulkySnapshot = (i: number) => ({
-  rows: Array.from({ length: 100 }, (_, k) => ({ id: `${i}-${k}-${"x".repeat(280)}`, score: k })),
+  rows: Array.from({ length: 100 }, (_, k) => ({ id: `${i}-${k}-${"x".repeat(240)}`, score: k })),
   primary_metric: i + 1,
 });
 
