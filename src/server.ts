@@ -71,7 +71,9 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   const publish = (entries: LogEntry[]) => {
     if (config.testCrashBeforePublish && entries.some((e) => e.event.dashboard_id === config.testCrashBeforePublish)) process.kill(process.pid, "SIGKILL");
     hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
-    if (entries.some((e) => e.event.kind === "alert.matched")) deliveries.kick();
+    // Only direct webhook/email deliveries are due at once; a persona's fallback waits its after_ms, which
+    // the worker's poll takes, so a persona-only commit costs the outbox no claim query.
+    if (entries.some((e) => e.event.kind === "alert.matched" && e.event.data.subscriber_kind !== "persona")) deliveries.kick();
   };
   const app = createApp({
     store,
