@@ -62,6 +62,7 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: msList.default([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]),
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
+  MAX_PAGE_BYTES: int(1024).default(8388608),
   WS_MAX_FRAME_BYTES: int(64).default(65536),
   WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
   WS_SLOW_CLOSE_MS: int(1).default(30000),
@@ -99,6 +100,8 @@ export interface Config {
   webhookTimeoutMs: number;
   deliveryRetryScheduleMs: number[];
   maxBodyBytes: number;
+  /** An events page stops before its JSON would pass this. */
+  maxPageBytes: number;
   maxRows: number;
   ws: {
     maxFrameBytes: number;
@@ -164,6 +167,7 @@ function toConfig(e: Env): Config {
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     deliveryRetryScheduleMs: e.DELIVERY_RETRY_SCHEDULE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    maxPageBytes: e.MAX_PAGE_BYTES,
     maxRows: e.MAX_ROWS,
     ws: {
       maxFrameBytes: e.WS_MAX_FRAME_BYTES,
