@@ -151,10 +151,11 @@ async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes:
   // jsonb's text has a space after every ':' and ',' that JSON.stringify leaves out, so it is an upper bound
   // of the data's JSON; the envelope (seq, kind, at, ids) is counted by its strings plus EVENT_ENVELOPE_BYTES.
   // dashboard_id in the diff lookup: snapshots is partitioned by it (without it every partition is probed,
-  // which made the walk of a 1000-event page a third slower).
+  // which made the walk of a 1000-event page about twice as slow); events without a snapshot skip it.
   const size = sql`octet_length(${events.data}::text) + octet_length(${events.dashboardId}) + octet_length(${events.kind}) + octet_length(${events.actor})
     + coalesce(octet_length(${events.persona}), 0) + ${EVENT_ENVELOPE_BYTES}
-    + coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots} where ${snapshots.dashboardId} = ${events.dashboardId} and ${snapshots.id} = ${events.snapshotId}), 0)`;
+    + case when ${events.snapshotId} is null then 0 else coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots}
+        where ${snapshots.dashboardId} = ${events.dashboardId} and ${snapshots.id} = ${events.snapshotId}), 0) end`;
   const result: unknown = await db.execute(sql`
     with recursive walk(seq, total, n) as (
       (select ${events.seq}, ${size}, 1 from ${events} where ${where} order by ${events.seq} limit 1)
