@@ -1,6 +1,7 @@
 // Events pages bounded in bytes (CONTRACT "Limits and hardening, version 2"): a page stops before its JSON
 // would pass MAX_PAGE_BYTES, next_after_seq continues exactly, and an event larger than the bound comes alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
 import { DEFAULT_MAX_PAGE_BYTES } from "../../src/http/routes/events.js";
 import { setupDashboard } from "../helpers/fixtures.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
@@ -65,6 +66,15 @@ describe("events pages bounded in bytes", () => {
     const res = await small.call("GET", "/api/dashboard/p/events?limit=2", { token: admin });
     expect(res.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
     expect(res.body.next_after_seq).toBe(2);
+  });
+});
+
+describe("MAX_PAGE_BYTES", () => {
+  it("defaults to 8 MiB and takes 1024 bytes or more", () => {
+    expect(loadConfig({}).maxPageBytes).toBe(DEFAULT_MAX_PAGE_BYTES);
+    expect(DEFAULT_MAX_PAGE_BYTES).toBe(8388608);
+    expect(loadConfig({ MAX_PAGE_BYTES: "1024" }).maxPageBytes).toBe(1024);
+    expect(() => loadConfig({ MAX_PAGE_BYTES: "1023" })).toThrow(ConfigError);
   });
 });
 
