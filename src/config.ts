@@ -63,6 +63,7 @@ const schema = z.object({
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
   SNAPSHOT_CACHE_BYTES: int(0).default(67108864),
+  MAX_PAGE_BYTES: int(1024).default(8388608),
   WS_MAX_FRAME_BYTES: int(64).default(65536),
   WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
   WS_SLOW_CLOSE_MS: int(1).default(30000),
@@ -100,6 +101,8 @@ export interface Config {
   webhookTimeoutMs: number;
   deliveryRetryScheduleMs: number[];
   maxBodyBytes: number;
+  /** An events page stops before its JSON would pass this. */
+  maxPageBytes: number;
   maxRows: number;
   /** Parsed latest snapshots kept per node for the next diff, bounded by their rows' JSON size. */
   snapshotCacheBytes: number;
@@ -167,6 +170,7 @@ function toConfig(e: Env): Config {
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     deliveryRetryScheduleMs: e.DELIVERY_RETRY_SCHEDULE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    maxPageBytes: e.MAX_PAGE_BYTES,
     maxRows: e.MAX_ROWS,
     snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES,
     ws: {

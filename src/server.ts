@@ -82,6 +82,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
     subscriptionQuota: config.subscriptionQuota,
+    maxPageBytes: config.maxPageBytes,
     verifyToken,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMin: config.rateLimitPerMin,

@@ -1,5 +1,8 @@
 // The audit report: a summary of a dashboard's log over a time range, with a check that seq has no holes.
-import type { HubEvent } from "../protocol/event.js";
+// The counts come from the database; the snapshot list, the one part that grows with the log, is written
+// out page by page, so a report holds one page in memory whatever the range.
+import { redactSubscriber } from "../core/redact.js";
+import type { AuditSummary, SnapshotMark } from "../store/store.js";
 
 export interface AuditReport {
   dashboard_id: string;
@@ -14,64 +17,61 @@ export interface AuditReport {
   by_kind: Record<string, number>;
   alerts_by_subscription: { subscription_id: string; subscriber_kind: string; subscriber_id: string; alerts: number }[];
   snapshots: { snapshot_id: string; seq: number; at: string; actor: string }[];
+  /** Kept for clients of version 1: the report is never cut now, so always false. */
   truncated: boolean;
 }
 
-export function buildAuditReport(
-  dashboardId: string,
-  range: { from: string | null; to: string | null },
-  events: HubEvent[],
-  headSeq: number,
-  truncated: boolean,
-  now: Date,
-): AuditReport {
-  const byKind: Record<string, number> = {};
-  const alerts = new Map<string, AuditReport["alerts_by_subscription"][number]>();
-  const snapshots: AuditReport["snapshots"] = [];
-  let contiguous = true;
-  events.forEach((e, i) => {
-    byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-    // A time range may start anywhere, but inside it every seq must follow the one before.
-    if (i > 0 && e.seq !== events[i - 1]!.seq + 1) contiguous = false;
-    if (e.kind === "snapshot.created") snapshots.push({ snapshot_id: String(e.data.snapshot_id), seq: e.seq, at: e.at, actor: e.actor });
-    if (e.kind === "alert.matched") {
-      const id = String(e.data.subscription_id);
-      const row = alerts.get(id) ?? { subscription_id: id, subscriber_kind: String(e.data.subscriber_kind), subscriber_id: String(e.data.subscriber_id), alerts: 0 };
-      row.alerts += 1;
-      alerts.set(id, row);
-    }
-  });
+/** Everything the report says before its snapshot list. */
+export type AuditHead = Omit<AuditReport, "snapshots" | "truncated">;
+
+export function buildAuditHead(dashboardId: string, range: { from: string | null; to: string | null }, s: AuditSummary, now: Date): AuditHead {
   return {
     dashboard_id: dashboardId,
     from: range.from,
     to: range.to,
     generated_at: now.toISOString(),
-    head_seq: headSeq,
-    events_in_range: events.length,
-    first_seq: events[0]?.seq ?? null,
-    last_seq: events[events.length - 1]?.seq ?? null,
-    contiguous,
-    by_kind: byKind,
-    alerts_by_subscription: [...alerts.values()].sort((a, b) => b.alerts - a.alerts),
-    snapshots,
-    truncated,
+    head_seq: s.head_seq,
+    events_in_range: s.events,
+    first_seq: s.first_seq,
+    last_seq: s.last_seq,
+    // seq is unique per dashboard, so the range has no hole exactly when it holds every seq from first to last.
+    contiguous: s.first_seq === null || s.last_seq! - s.first_seq + 1 === s.events,
+    by_kind: Object.fromEntries(s.by_kind.map((k) => [k.kind, k.events])),
+    // Stored events are redacted already (drizzle/0003, ingest); redacting again is free and idempotent.
+    alerts_by_subscription: s.alerts_by_subscription.map((a) => ({ ...a, subscriber_id: redactSubscriber(a.subscriber_kind, a.subscriber_id) })),
   };
 }
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const mark = (m: SnapshotMark): AuditReport["snapshots"][number] => ({ snapshot_id: m.snapshot_id, seq: m.seq, at: m.at, actor: m.actor });
 
-export function renderAuditHtml(r: AuditReport): string {
-  const rows = (cells: unknown[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${esc(v)}</td>`).join("")}</tr>`).join("");
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Audit: ${esc(r.dashboard_id)}</title>
+/** The report's JSON, byte for byte what JSON.stringify of the whole report gives. */
+export async function* auditJson(head: AuditHead, pages: AsyncIterable<SnapshotMark[]>): AsyncGenerator<string> {
+  yield `${JSON.stringify(head).slice(0, -1)},"snapshots":[`;
+  let first = true;
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    yield (first ? "" : ",") + page.map((m) => JSON.stringify(mark(m))).join(",");
+    first = false;
+  }
+  yield `],"truncated":false}`;
+}
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const rows = (cells: unknown[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${esc(v)}</td>`).join("")}</tr>`).join("");
+
+export async function* auditHtml(r: AuditHead, pages: AsyncIterable<SnapshotMark[]>): AsyncGenerator<string> {
+  yield `<!doctype html><html><head><meta charset="utf-8"><title>Audit: ${esc(r.dashboard_id)}</title>
 <style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head><body>
 <h1>Audit report: ${esc(r.dashboard_id)}</h1>
 <p>Range ${esc(r.from ?? "beginning")} to ${esc(r.to ?? "now")}; generated ${esc(r.generated_at)}.</p>
 <p>${esc(r.events_in_range)} events (seq ${esc(r.first_seq ?? "-")} to ${esc(r.last_seq ?? "-")}, head ${esc(r.head_seq)});
-sequence ${r.contiguous ? "contiguous" : "<strong>has holes</strong>"}${r.truncated ? "; <strong>truncated</strong>" : ""}.</p>
+sequence ${r.contiguous ? "contiguous" : "<strong>has holes</strong>"}.</p>
 <h2>By kind</h2><table><tr><th>kind</th><th>events</th></tr>${rows(Object.entries(r.by_kind))}</table>
 <h2>Alerts by subscription</h2><table><tr><th>subscription</th><th>kind</th><th>subscriber</th><th>alerts</th></tr>${rows(
     r.alerts_by_subscription.map((a) => [a.subscription_id, a.subscriber_kind, a.subscriber_id, a.alerts]),
   )}</table>
-<h2>Snapshots</h2><table><tr><th>seq</th><th>snapshot</th><th>at</th><th>actor</th></tr>${rows(r.snapshots.map((s) => [s.seq, s.snapshot_id, s.at, s.actor]))}</table>
+<h2>Snapshots</h2><table><tr><th>seq</th><th>snapshot</th><th>at</th><th>actor</th></tr>`;
+  for await (const page of pages) yield rows(page.map((s) => [s.seq, s.snapshot_id, s.at, s.actor]));
+  yield `</table>
 </body></html>`;
 }

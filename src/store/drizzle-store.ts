@@ -6,6 +6,7 @@ import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
 import { appendEvents, readEvents } from "./event-log.js";
+import { auditSummary, readSnapshotMarks } from "./audit-log.js";
 import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
@@ -211,6 +212,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     },
 
     readEvents: (dashboardId, query) => readEvents(db, dashboardId, query),
+    auditSummary: (dashboardId, range) => auditSummary(db, dashboardId, range),
+    readSnapshotMarks: (dashboardId, range, afterSeq, limit) => readSnapshotMarks(db, dashboardId, range, afterSeq, limit),
 
     async recordAck(persona, dashboardId, seq) {
       await db

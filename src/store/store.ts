@@ -143,6 +143,30 @@ export interface EventPage {
   head_seq: number;
 }
 
+export interface AuditRange {
+  from?: Date;
+  to?: Date;
+}
+
+/** A log range counted by the database: what the audit report shows beside its snapshot list. */
+export interface AuditSummary {
+  head_seq: number;
+  events: number;
+  first_seq: number | null;
+  last_seq: number | null;
+  /** In the order each kind first appears. */
+  by_kind: { kind: string; events: number }[];
+  /** Most alerts first; the subscriber as the subscription's first alert in the range recorded it. */
+  alerts_by_subscription: { subscription_id: string; subscriber_kind: string; subscriber_id: string; alerts: number }[];
+}
+
+export interface SnapshotMark {
+  seq: number;
+  snapshot_id: string;
+  at: string;
+  actor: string;
+}
+
 export type IdempotencyClaim =
   | { state: "claimed" }
   | { state: "in-flight" }
@@ -171,6 +195,9 @@ export interface Store {
   deleteSubscription(dashboardId: string, id: string, actor: string): Promise<LogEntry[] | null>;
 
   readEvents(dashboardId: string, query: EventQuery): Promise<EventPage>;
+  auditSummary(dashboardId: string, range: AuditRange): Promise<AuditSummary>;
+  /** Up to `limit` snapshot.created events of the range after `afterSeq`, in seq order. */
+  readSnapshotMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<SnapshotMark[]>;
   recordAck(persona: string, dashboardId: string, seq: number): Promise<void>;
   /** Whether the persona has a persona subscription on the dashboard (who may ack there). */
   hasPersonaSubscription(dashboardId: string, persona: string): Promise<boolean>;

@@ -27,6 +27,8 @@ export interface TestAppOptions {
   webhookAllowPrivate?: boolean;
   /** Default: the configuration's defaults, 1000 per dashboard and 100 per owner. */
   subscriptionQuota?: Partial<SubscriptionQuota>;
+  /** MAX_PAGE_BYTES (default: the configuration's, 8 MiB). */
+  maxPageBytes?: number;
   /** The clock of the app and its store (default: the real one). */
   now?: () => Date;
   /** What the app sees of the store, e.g. one whose writes fail; the TestApp keeps the real one. */
@@ -49,6 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
     subscriptionQuota: { perDashboard: options.subscriptionQuota?.perDashboard ?? 1000, perOwner: options.subscriptionQuota?.perOwner ?? 100 },
     verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
+    maxPageBytes: options.maxPageBytes,
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     rateLimitPerMin: options.rateLimitPerMin ?? 0,
     metrics: new Registry(),

@@ -1,37 +1,51 @@
 import { Hono } from "hono";
-import type { HubEvent } from "../../protocol/event.js";
-import { buildAuditReport, renderAuditHtml } from "../audit-report.js";
+import type { AuditRange, SnapshotMark, Store } from "../../store/store.js";
+import { auditHtml, auditJson, buildAuditHead } from "../audit-report.js";
 import type { ApiDeps, Env } from "../context.js";
 import { auditQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
 import { loadDashboard } from "./dashboards.js";
 
-// Bounds one report's memory; a longer range says `truncated` and can be split by time.
-const MAX_AUDIT_EVENTS = 50_000;
-const PAGE = 1000;
+/** Snapshot list rows read per query: what one report holds in memory at a time. */
+export const AUDIT_PAGE = 1000;
 
 export function auditRoutes({ store, now }: ApiDeps) {
   return new Hono<Env>().get("/:id/audit", async (c) => {
     const dashboard = await loadDashboard(store, c.req.param("id"));
     const q = parseQuery(auditQuerySchema, c.req.query());
-    const from = q.from ? new Date(q.from) : undefined;
-    const to = q.to ? new Date(q.to) : undefined;
-    const events: HubEvent[] = [];
-    let afterSeq = 0;
-    let headSeq = 0;
-    let truncated = false;
-    for (;;) {
-      const page = await store.readEvents(dashboard.id, { afterSeq, limit: PAGE, from, to });
-      headSeq = page.head_seq;
-      events.push(...page.entries.map((e) => e.event));
-      if (page.entries.length < PAGE) break;
-      if (events.length >= MAX_AUDIT_EVENTS) {
-        truncated = true;
-        break;
-      }
-      afterSeq = page.entries[page.entries.length - 1]!.event.seq;
-    }
-    const report = buildAuditReport(dashboard.id, { from: q.from ?? null, to: q.to ?? null }, events.slice(0, MAX_AUDIT_EVENTS), headSeq, truncated, now());
-    return q.format === "html" ? c.html(renderAuditHtml(report)) : c.json(report);
+    const range: AuditRange = { from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
+    // The counts and the first page before the status goes out, so that a failing database still gets a
+    // problem answer; a failure on a later page can only cut the stream.
+    const [summary, firstPage] = await Promise.all([store.auditSummary(dashboard.id, range), store.readSnapshotMarks(dashboard.id, range, 0, AUDIT_PAGE)]);
+    const head = buildAuditHead(dashboard.id, { from: q.from ?? null, to: q.to ?? null }, summary, now());
+    const pages = snapshotPages(store, dashboard.id, range, firstPage);
+    const html = q.format === "html";
+    return c.body(toStream(html ? auditHtml(head, pages) : auditJson(head, pages)), 200, {
+      "content-type": html ? "text/html; charset=UTF-8" : "application/json",
+    });
+  });
+}
+
+async function* snapshotPages(store: Pick<Store, "readSnapshotMarks">, dashboardId: string, range: AuditRange, first: SnapshotMark[]): AsyncGenerator<SnapshotMark[]> {
+  let page = first;
+  for (;;) {
+    yield page;
+    if (page.length < AUDIT_PAGE) return;
+    page = await store.readSnapshotMarks(dashboardId, range, page[page.length - 1]!.seq, AUDIT_PAGE);
+  }
+}
+
+/** Pulls the next chunk only when the client has taken the last one: memory stays at one page. */
+function toStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
   });
 }

@@ -6,7 +6,12 @@ import { eventsQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
 import { loadDashboard } from "./dashboards.js";
 
-export function eventRoutes({ store }: ApiDeps) {
+/** MAX_PAGE_BYTES's default: 8 MiB of JSON per page. */
+export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
+// The page's own keys and numbers around its events, and a comma per event.
+const PAGE_ENVELOPE_BYTES = 128;
+
+export function eventRoutes({ store, maxPageBytes = DEFAULT_MAX_PAGE_BYTES }: ApiDeps) {
   return new Hono<Env>().get("/:id/events", async (c) => {
     const dashboard = await loadDashboard(store, c.req.param("id"));
     const q = parseQuery(eventsQuerySchema, c.req.query());
@@ -22,6 +27,9 @@ export function eventRoutes({ store }: ApiDeps) {
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       persona: q.persona,
+      // Bounded in bytes as well as in count; an event larger than the bound still comes, alone, so a
+      // client paging on next_after_seq always moves on.
+      maxBytes: Math.max(1, maxPageBytes - PAGE_ENVELOPE_BYTES - q.limit),
     });
     const events = page.entries.map((e) => e.event);
     return c.json({
