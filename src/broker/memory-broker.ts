@@ -1,12 +1,12 @@
 // The in-process broker: the default, and the one a single node needs. Delivery is always asynchronous
 // (a microtask later), as with Redis, so no caller can come to depend on a handler running inside publish().
-import type { Broker, BrokerState } from "./broker.js";
+import { publishEach, type Broker, type BrokerState } from "./broker.js";
 
 export function createMemoryBroker(): Broker {
   const handlers = new Map<string, (message: string) => void>();
   let closed = false;
 
-  return {
+  const broker: Broker = {
     get state(): BrokerState {
       return "up";
     },
@@ -15,6 +15,7 @@ export function createMemoryBroker(): Broker {
       // Looked up at delivery time: an unsubscribe in the meantime wins, as it would over the network.
       queueMicrotask(() => handlers.get(topic)?.(message));
     },
+    publishAll: (messages) => publishEach(broker, messages),
     async subscribe(topic, onMessage) {
       if (closed) throw new Error("broker closed");
       handlers.set(topic, onMessage);
@@ -30,4 +31,5 @@ export function createMemoryBroker(): Broker {
       handlers.clear();
     },
   };
+  return broker;
 }

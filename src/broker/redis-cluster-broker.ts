@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { pino, type Logger } from "pino";
 import { createCluster } from "redis";
 import { fullJitterBackoff } from "./backoff.js";
-import type { Broker, BrokerState, ShardHealth } from "./broker.js";
+import { publishEach, type Broker, type BrokerState, type ShardHealth } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createShardProbe, ownerOf, type Cluster } from "./cluster-probe.js";
 import type { RedisHealthOptions } from "./redis-broker.js";
@@ -182,7 +182,7 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
   timer.unref();
   void connect();
 
-  return {
+  const broker: RedisClusterBroker = {
     nodeChannel,
     get state() {
       return whole.state;
@@ -205,6 +205,8 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
         throw new BrokerDownError("spublish failed", { cause: error });
       }
     },
+    // Each message on its own: topics of one commit live on different shards, which fail apart.
+    publishAll: (messages) => publishEach(broker, messages),
     async subscribe(topic, handler) {
       handlers.set(topic, handler);
       const pending = lingering.get(topic);
@@ -250,4 +252,5 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
       c?.destroy();
     },
   };
+  return broker;
 }

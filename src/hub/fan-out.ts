@@ -70,14 +70,14 @@ export function createFanOut(o: FanOutOptions): FanOut {
     const { messages, parts } = encodeCommit(entries, t);
     o.index.rememberParts(parts);
     // Started in this order (parts first), so over one connection they arrive in this order.
-    const results = await Promise.allSettled(messages.map((m) => o.broker.publish(m.topic, m.message)));
+    const sent = await o.broker.publishAll(messages);
     // Other nodes' persona alerts of this commit are owed when the parts they name did not go out.
-    const partsLost = messages.some((m, i) => m.topic === PARTS_TOPIC && results[i]!.status === "rejected");
+    const partsLost = messages.some((m, i) => m.topic === PARTS_TOPIC && !sent[i]);
     let ok = true;
-    results.forEach((result, i) => {
+    sent.forEach((handedOver, i) => {
       const { topic, entries: list } = messages[i]!;
       if (topic === PARTS_TOPIC) return;
-      if (result.status === "fulfilled") {
+      if (handedOver) {
         if (partsLost && list.some((e) => e.persona !== null)) unpublished.note(list);
         return;
       }

@@ -43,6 +43,20 @@ export function brokerContract(name: string, open: () => Promise<Broker>) {
       expect(b.items).toEqual(["2"]);
     });
 
+    it("hands over every message of publishAll, in order per topic, and says so per message", async () => {
+      const a = createCollector<string>();
+      const b = createCollector<string>();
+      await broker.subscribe(topic("a"), a.push);
+      await broker.subscribe(topic("b"), b.push);
+      const messages = [1, 2, 3].flatMap((n) => [
+        { topic: topic("a"), message: `a${n}` },
+        { topic: topic("b"), message: `b${n}` },
+      ]);
+      expect(await broker.publishAll(messages)).toEqual(messages.map(() => true));
+      expect(await a.waitFor(3)).toEqual(["a1", "a2", "a3"]);
+      expect(await b.waitFor(3)).toEqual(["b1", "b2", "b3"]);
+    });
+
     it("stops delivering a topic after unsubscribe", async () => {
       const a = createCollector<string>();
       const marker = createCollector<string>();

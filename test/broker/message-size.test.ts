@@ -2,7 +2,7 @@
 // plus a fixed amount per alert for its own fields and trace on each topic it travels, whatever K.
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Broker } from "../../src/broker/broker.js";
+import { publishEach, type Broker } from "../../src/broker/broker.js";
 import { createMemoryBroker } from "../../src/broker/memory-broker.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import type { ChannelFeed } from "../../src/hub/channel-feed.js";
@@ -22,12 +22,13 @@ afterAll(() => testStore.close());
 
 function recording(inner: Broker): Broker & { published: { topic: string; bytes: number }[] } {
   const published: { topic: string; bytes: number }[] = [];
-  return {
+  const broker: Broker & { published: typeof published } = {
     published,
     publish(topic, message) {
       published.push({ topic, bytes: Buffer.byteLength(message) });
       return inner.publish(topic, message);
     },
+    publishAll: (messages) => publishEach(broker, messages),
     subscribe: (t, h) => inner.subscribe(t, h),
     unsubscribe: (t) => inner.unsubscribe(t),
     onStateChange: (l) => inner.onStateChange(l),
@@ -36,6 +37,7 @@ function recording(inner: Broker): Broker & { published: { topic: string; bytes:
     },
     close: () => inner.close(),
   };
+  return broker;
 }
 
 const rows = (round: number) =>

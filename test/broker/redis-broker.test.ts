@@ -74,6 +74,7 @@ describe("Redis broker faults (own redis-server)", () => {
     await waitForState(broker, "down", 5000);
     const started = Date.now();
     await expect(broker.publish(topic, "lost")).rejects.toThrow(/broker down/);
+    expect(await broker.publishAll([{ topic, message: "lost" }, { topic, message: "lost too" }])).toEqual([false, false]);
     expect(Date.now() - started).toBeLessThan(100);
 
     await server.start();
