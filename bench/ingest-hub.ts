@@ -34,6 +34,8 @@ export async function startBenchHub(o: HubOptions): Promise<BenchHub> {
       REDIS_URL: o.redisUrl,
       JWT_SECRET: o.jwtSecret,
       RATE_LIMIT_PER_MIN: "0",
+      // The 1 000-subscription shape has one owner (the bench admin).
+      MAX_SUBSCRIPTIONS_PER_OWNER: "1000",
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
