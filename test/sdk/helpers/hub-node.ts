@@ -76,7 +76,11 @@ export class HubNode {
         clearTimeout(timer);
         reject(new Error(`hub on ${this.url} ${why}:\n${this.#output.slice(-4000)}`));
       };
-      const timer = setTimeout(() => fail(`did not listen within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+      // A node that never listened is killed here: the caller gets no handle to stop it with.
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        fail(`did not listen within ${START_TIMEOUT_MS} ms`);
+      }, START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         this.#output += chunk.toString();
         if (this.#output.includes('"msg":"dashwatch hub listening"')) {
