@@ -1,6 +1,7 @@
 // Opens the one schema on either driver and applies the committed migrations from drizzle/.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { SQL } from "drizzle-orm";
 import type { Logger as QueryLogger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { makePrivate, PRIVATE_DIR_MODE, withPrivateUmask } from "./private-dir.js";
@@ -8,6 +9,12 @@ import { schema } from "./schema.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** A plain SQL statement's rows: postgres-js answers an array of rows, PGlite an object holding them. */
+export async function query<T>(q: Db, statement: SQL): Promise<T[]> {
+  const result = (await q.execute(statement)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
 
 export type TryLock<T> = { locked: true; value: T } | { locked: false };
 

@@ -1,7 +1,7 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
-import type { Db, Tx } from "./database.js";
+import { query, type Db, type Tx } from "./database.js";
 import { toLogEntries, toLogEntry } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
@@ -156,7 +156,7 @@ async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes:
     + coalesce(octet_length(${events.persona}), 0) + ${EVENT_ENVELOPE_BYTES}
     + case when ${events.snapshotId} is null then 0 else coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots}
         where ${snapshots.dashboardId} = ${events.dashboardId} and ${snapshots.id} = ${events.snapshotId}), 0) end`;
-  const result: unknown = await db.execute(sql`
+  const rows = await query<{ last: string | null }>(db, sql`
     with recursive walk(seq, total, n) as (
       (select ${events.seq}, ${size}, 1 from ${events} where ${where} order by ${events.seq} limit 1)
       union all
@@ -167,8 +167,6 @@ async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes:
          where walk.total < ${maxBytes} and walk.n < ${limit})
     )
     select max(seq)::text as last from walk where total <= ${maxBytes} or n = 1`);
-  // postgres-js answers an array of rows, PGlite {rows}.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { last: string | null }[];
   const last = rows[0]?.last;
   return last == null ? null : Number(last);
 }

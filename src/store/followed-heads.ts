@@ -1,7 +1,7 @@
 // The reconciler's one query: the heads of the dashboards a node's sessions follow, and each followed
 // persona's latest alert on every dashboard it has a persona subscription on.
 import { sql } from "drizzle-orm";
-import type { Db } from "./database.js";
+import { query, type Db } from "./database.js";
 
 export interface FollowedHeads {
   /** dashboard id → head_seq; unknown dashboards are absent. */
@@ -22,7 +22,7 @@ export async function followedHeads(db: Db, dashboardIds: readonly string[], per
   const result: FollowedHeads = { dashboards: new Map(), personas: new Map() };
   if (dashboardIds.length === 0 && personas.length === 0) return result;
   // Lists travel as one JSON parameter each: 10 000 ids would otherwise be 10 000 bind parameters.
-  const answer = await db.execute(sql`
+  const rows = await query<HeadRow>(db, sql`
     select 'd' as kind, d.id as dashboard_id, null::text as persona, d.head_seq as seq, null::timestamptz as at
       from jsonb_array_elements_text(${JSON.stringify(dashboardIds)}::jsonb) f(id)
       join dashboards d on d.id = f.id
@@ -34,7 +34,6 @@ export async function followedHeads(db: Db, dashboardIds: readonly string[], per
       cross join lateral (select seq, at from events
                            where events.dashboard_id = s.dashboard_id and events.persona = s.persona
                            order by seq desc limit 1) e`);
-  const rows = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as HeadRow[];
   for (const r of rows) {
     if (r.kind === "d") result.dashboards.set(r.dashboard_id, Number(r.seq));
     else {

@@ -1,19 +1,13 @@
 // What an ingest reads before it writes: the dashboard's head and settings, its subscriptions and the
 // previous snapshot. Plain SQL: the query builder's per-query work was a visible share of an ingest.
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Row, Rule } from "../core/types.js";
-import type { Db } from "./database.js";
+import { query, type Db } from "./database.js";
 import type { CachedSnapshot, SnapshotCache } from "./snapshot-cache.js";
 import type { Fallback, IngestBasis, Subscription } from "./store.js";
 
 /** The part of a subscription that judging and delivery need. */
 export type JudgedSubscription = Pick<Subscription, "id" | "subscriber_kind" | "subscriber_id" | "threshold_json" | "fallback">;
-
-/** postgres-js answers an array of rows, PGlite an object holding them. */
-export async function query<T>(q: Db, statement: SQL): Promise<T[]> {
-  const result = (await q.execute(statement)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 /** json and jsonb come back parsed from one driver and as text from another. */
 const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
