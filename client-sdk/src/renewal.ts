@@ -41,7 +41,10 @@ export class TokenRenewal {
   #at(when: number): void {
     // Past the hub's deadline it has closed the session: the reconnect asks getToken anyway.
     if (this.#stopped || this.#exp === undefined || when >= this.#exp + HUB_TOLERANCE_MS) return;
-    this.#timer = setTimeout(() => void this.#renew(), Math.min(MAX_DELAY_MS, Math.max(0, when - this.#now())));
+    const delay = when - this.#now();
+    // A wait past setTimeout's longest (a token of 25 days or more) is taken in steps: renewing at the
+    // first step would ask getToken too early, then every RETRY_MS until a later token comes.
+    this.#timer = setTimeout(() => (delay > MAX_DELAY_MS ? this.#at(when) : void this.#renew()), Math.min(MAX_DELAY_MS, Math.max(0, delay)));
   }
 
   async #renew(): Promise<void> {

@@ -75,7 +75,8 @@ const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 // (its offset applied) is refused here.
 const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
 const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
-const isoParam = z.iso.datetime({ offset: true }).refine((v) => {
+/** An ISO 8601 instant PostgreSQL can store: query parameters and a snapshot's taken_at. */
+export const isoInstant = z.iso.datetime({ offset: true }).refine((v) => {
   const at = Date.parse(v);
   return at >= FIRST_INSTANT && at <= LAST_INSTANT;
 }, "must be an instant from year 0001 to 9999 (UTC)");
@@ -90,18 +91,18 @@ export const eventsQuerySchema = z.object({
     .transform((v) => v.split(",").filter((k) => k.length > 0))
     .pipe(z.array(z.enum(EVENT_KINDS)))
     .optional(),
-  from: isoParam.optional(),
-  to: isoParam.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   persona: personaParam.optional(),
 });
 
 export const snapshotsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  at: isoParam.optional(),
+  at: isoInstant.optional(),
 });
 
 export const auditQuerySchema = z.object({
-  from: isoParam.optional(),
-  to: isoParam.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   format: z.enum(["json", "html"]).default("json"),
 });

@@ -1,10 +1,10 @@
 // Snapshot bodies are checked by hand: up to MAX_ROWS rows make a schema library's per-row cost visible,
 // and the pointers must name the exact row.
-import { z } from "zod";
 import { IdIndex } from "../core/id-index.js";
 import type { Row } from "../core/types.js";
 import { escapeToken } from "./json-guard.js";
 import type { FieldError } from "./problem.js";
+import { isoInstant } from "./schemas.js";
 import { HttpProblem, validationProblem } from "./problem.js";
 
 export interface SnapshotBody {
@@ -19,7 +19,6 @@ export const MAX_ROW_ID_CHARS = 256;
 /** A `taken_at` further ahead of the hub's clock than this is refused: it would fix the dashboard's timeline in the future. */
 export const MAX_TAKEN_AT_AHEAD_MS = 5 * 60_000;
 
-const isoDateTime = z.iso.datetime({ offset: true });
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Characters are code points; the UTF-16 length is an upper bound, so only long ids are counted. */
@@ -42,8 +41,9 @@ export function parseSnapshotBody(value: unknown, idField: string, maxRows: numb
   }
   let takenAt: Date | null = null;
   if (taken_at !== undefined) {
-    if (typeof taken_at !== "string" || !isoDateTime.safeParse(taken_at).success) {
-      errors.push({ pointer: "/taken_at", detail: "must be an ISO 8601 date-time with a time zone" });
+    // Years 1 to 9999 only, as for query instants: PostgreSQL refuses the rest (a 500 before).
+    if (typeof taken_at !== "string" || !isoInstant.safeParse(taken_at).success) {
+      errors.push({ pointer: "/taken_at", detail: "must be an ISO 8601 date-time with a time zone, from year 0001 to 9999 (UTC)" });
     } else {
       takenAt = new Date(taken_at);
       if (now && takenAt.getTime() > now.getTime() + MAX_TAKEN_AT_AHEAD_MS) {

@@ -1,5 +1,5 @@
 // The app in-process over a real store: tests drive it with app.request() and inspect what it published.
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { Registry } from "prom-client";
 import { createApp } from "../../src/app.js";
 import { createTokenVerifier } from "../../src/http/auth.js";
@@ -36,6 +36,8 @@ export interface TestAppOptions {
   /** Another node on this existing database (its own store, pool and caches); close() leaves the database. */
   databaseUrl?: string;
   snapshotCacheBytes?: number;
+  /** The app's logger (default: a silent one). */
+  logger?: Logger;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,7 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = createApp({
     store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
     publish: (entries) => published.push(...entries),
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     now: options.now ?? (() => new Date()),
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },
     subscriptionQuota: { perDashboard: options.subscriptionQuota?.perDashboard ?? 1000, perOwner: options.subscriptionQuota?.perOwner ?? 100 },

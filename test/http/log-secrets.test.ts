@@ -3,16 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
-import { createTokenVerifier } from "../../src/http/auth.js";
-import { mintToken } from "../../src/http/token.js";
 import { createLogger, serializeError } from "../../src/logger.js";
-import { openDatabase, type Database } from "../../src/store/database.js";
-import { createDrizzleStore } from "../../src/store/drizzle-store.js";
-import { TEST_SECRET } from "../helpers/test-app.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const tag = randomBytes(6).toString("hex");
 // Values that travel as query parameters; each is long and unique, so finding one in the log means it leaked.
@@ -27,36 +20,24 @@ const made = {
 };
 const secrets: string[] = [];
 let lines = "";
-let testDatabase: TestDatabase;
-let database: Database;
-let app: ReturnType<typeof createApp>;
+let t: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  database = await openDatabase({ databaseUrl: testDatabase.url });
-  const store = createDrizzleStore(database);
-  app = createApp({
-    store,
-    publish: () => {},
+  t = await createTestApp({
     logger: createLogger({ level: "trace", destination: { write: (line: string) => void (lines += line) } }),
-    now: () => new Date(),
-    limits: { maxRows: 1000, webhookAllowPrivate: false },
-    subscriptionQuota: { perDashboard: 1000, perOwner: 100 },
-    verifyToken: createTokenVerifier({ secret: TEST_SECRET, jwksUrl: null, issuer: null, audience: null }),
+    maxRows: 1000,
     maxBodyBytes: 1 << 20,
-    rateLimitPerMin: 0,
-    metrics: new Registry(),
   });
-  token = await mintToken(TEST_SECRET, { sub: made.persona, roles: ["admin"] });
+  token = await t.token({ sub: made.persona, roles: ["admin"] });
 });
 afterAll(async () => {
-  await database.close().catch(() => {});
-  await testDatabase.drop();
+  // The test closes the pool itself; closing it again is harmless, and the database is dropped either way.
+  await t?.close();
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
+  const res = await t.app.request(path, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -82,14 +63,14 @@ describe("the log while the store fails", () => {
 
     // A constraint that refuses every new subscription and snapshot: the insert fails with its
     // parameters (a fresh whsec_ secret, the URL, the rows) in the driver's error.
-    await database.db.execute(sql.raw("alter table subscriptions add constraint refuse_new check (created_at < '2000-01-01') not valid"));
-    await database.db.execute(sql.raw("alter table snapshots add constraint refuse_new_snapshot check (row_count < 0) not valid"));
+    await t.database.db.execute(sql.raw("alter table subscriptions add constraint refuse_new check (created_at < '2000-01-01') not valid"));
+    await t.database.db.execute(sql.raw("alter table snapshots add constraint refuse_new_snapshot check (row_count < 0) not valid"));
     expect((await call("POST", "/api/dashboard/logged/subscriptions", webhook(`${made.hook}/again`))).status).toBe(500);
     const snapshot = await call("POST", "/api/dashboard/logged/snapshot", { rows: [{ id: made.rowValue, label: made.rowValue }] }, { "idempotency-key": made.key });
     expect(snapshot.status).toBe(500);
 
     // A closed pool: every query fails, each with its parameters.
-    await database.close();
+    await t.database.close();
     const failing = [
       call("GET", `/api/dashboard/logged/events?persona=${made.persona}&from=2020-01-01T00:00:00Z`),
       call("POST", "/api/dashboard/logged/subscriptions", webhook(`${made.hook}/third`)),

@@ -55,4 +55,15 @@ describe("taken_at ahead of the hub's clock", () => {
     expect((await post({ rows: [{ id: "x", score: 3 }], taken_at: "9999-01-01T00:00:00Z" })).status).toBe(422);
     expect((await post({ rows: [{ id: "x", score: 3 }], taken_at: "2030-06-01T12:05:00.000Z" })).status).toBe(201);
   });
+
+  it("refuses a taken_at before year 1 (PostgreSQL has no year 0) with 422 at /taken_at, not a 500", async () => {
+    const before = await stateOf(t, admin, "lim");
+    for (const takenAt of ["0000-06-01T00:00:00Z", "0001-01-01T00:30:00+01:00"]) {
+      const res = await post({ rows: [{ id: "x", score: 4 }], taken_at: takenAt });
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0].pointer).toBe("/taken_at");
+      expect(res.body.errors[0].detail).toMatch(/from year 0001 to 9999/);
+    }
+    expect(await stateOf(t, admin, "lim")).toEqual(before);
+  });
 });
