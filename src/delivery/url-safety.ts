@@ -2,7 +2,6 @@
 // URL's form and literal addresses; each request resolves the name, checks every address and pins one.
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP, SocketAddress } from "node:net";
-import { HttpProblem } from "../http/problem.js";
 
 const PRIVATE = new BlockList();
 for (const [net, prefix] of [
@@ -108,11 +107,4 @@ function ipv6Words(address: string): number[] | null {
   const left = parse(head);
   const right = parse(tail);
   return tail === null ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-/** source_url obeys the webhook URL safety rules (CONTRACT "Scheduled snapshots"): else 422 unsafe-url. */
-export function requireSafeSource(url: string | null | undefined, allowPrivate: boolean): void {
-  if (url === null || url === undefined) return;
-  const check = checkWebhookUrl(url, allowPrivate);
-  if (!check.ok) throw new HttpProblem("unsafe-url", `/source_url: ${check.reason}`, [{ pointer: "/source_url", detail: check.reason }]);
 }

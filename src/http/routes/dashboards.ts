@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { canPublish, isAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
-import { requireSafeSource } from "../../delivery/url-safety.js";
 import { HttpProblem, validationProblem } from "../problem.js";
+import { requireSafeUrl } from "../safe-url.js";
 import { DASHBOARD_ID, dashboardCreateSchema, dashboardListQuerySchema, dashboardPatchSchema } from "../schemas.js";
 import { parseOrThrow, parseQuery } from "../validate.js";
 import type { Dashboard, DashboardSettings, Store } from "../../store/store.js";
@@ -43,7 +43,7 @@ export function dashboardRoutes({ store, limits }: ApiDeps) {
       requirePublisher(principal);
       const body = parseOrThrow(dashboardCreateSchema, (await readJson(c)).value);
       const { id, ...settings } = body;
-      requireSafeSource(settings.source_url, limits.webhookAllowPrivate);
+      requireSafeUrl(settings.source_url, "/source_url", limits.webhookAllowPrivate);
       const created = await store.createDashboard(id, { ...DEFAULT_SETTINGS, ...settings }, principal.sub);
       if (created === "conflict") throw new HttpProblem("conflict", `dashboard ${id} already exists`);
       return c.json(dashboardView(created, principal), 201);
@@ -65,7 +65,7 @@ export function dashboardRoutes({ store, limits }: ApiDeps) {
         throw validationProblem([{ pointer: "/id", detail: "a dashboard's id cannot be changed" }]);
       }
       const patch = parseOrThrow(dashboardPatchSchema, value);
-      requireSafeSource(patch.source_url, limits.webhookAllowPrivate);
+      requireSafeUrl(patch.source_url, "/source_url", limits.webhookAllowPrivate);
       const current = await loadDashboard(store, c.req.param("id"));
       // The owner never changes after creation, so this check needs no lock.
       if (!mayManage(principal, current)) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { validateRule } from "../../core/rules.js";
 import type { Rule } from "../../core/types.js";
-import { checkWebhookUrl } from "../../delivery/url-safety.js";
+import { requireSafeUrl } from "../safe-url.js";
 import type { Fallback, QuotaExceeded, Subscription } from "../../store/store.js";
 import { isAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
@@ -26,10 +26,7 @@ const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
 const visibleTo = (s: Subscription, p: Principal) => isAdmin(p) || s.owner === p.sub;
 
 export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }: ApiDeps) {
-  const safeUrl = (url: string, pointer: string) => {
-    const check = checkWebhookUrl(url, limits.webhookAllowPrivate);
-    if (!check.ok) throw new HttpProblem("unsafe-url", `${pointer}: ${check.reason}`, [{ pointer, detail: check.reason }]);
-  };
+  const safeUrl = (url: string, pointer: string) => requireSafeUrl(url, pointer, limits.webhookAllowPrivate);
 
   return new Hono<Env>()
     .post("/:id/subscriptions", async (c) => {
