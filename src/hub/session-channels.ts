@@ -35,7 +35,7 @@ export class SessionChannels {
   /** The last seq delivered on `dashboard:<id>`; undefined when the session does not hold it (yet). */
   dashboardPosition(dashboardId: string): { held: boolean; delivered: number | undefined } {
     const feed = this.feeds.get(`dashboard:${dashboardId}`);
-    return { held: feed !== undefined, delivered: feed?.positionOf(dashboardId) };
+    return { held: feed !== undefined, delivered: feed?.positions.get(dashboardId) };
   }
 
   /** Throws only when the store fails; the caller then closes the session. */
