@@ -1,6 +1,6 @@
 // The channels one session holds: a feed per channel name, opened through recovery.ts (replay, then live)
 // and left in one place, drop(), which also takes the feed out of the channel index.
-import { parseChannel, type Channel } from "../protocol/frames.js";
+import type { Channel } from "../protocol/frames.js";
 import { ChannelFeed } from "./channel-feed.js";
 import { openChannel, type OpenResult } from "./recovery.js";
 import type { SessionContext } from "./session.js";
@@ -65,8 +65,7 @@ export class SessionChannels {
     if (!feed) return;
     this.feeds.delete(name);
     feed.close();
-    const channel = parseChannel(name);
-    if (channel) this.ctx.index.leave(channel, feed);
+    this.ctx.index.leave(feed.target, feed);
     this.ctx.metrics.subscriptions.dec();
   }
 
