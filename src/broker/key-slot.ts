@@ -13,9 +13,15 @@ const TABLE = (() => {
 
 export const SLOT_COUNT = 16384;
 
-function crc16(bytes: Uint8Array): number {
+// Every publish asks for its topic's slot: the key's UTF-8 goes into one reused buffer, not a new one each time.
+let scratch = Buffer.allocUnsafe(256);
+
+function crc16(key: string): number {
+  const length = Buffer.byteLength(key);
+  if (length > scratch.length) scratch = Buffer.allocUnsafe(length);
+  scratch.write(key, 0, "utf8");
   let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!) & 0xffff;
+  for (let i = 0; i < length; i++) crc = ((crc << 8) ^ TABLE[((crc >> 8) ^ scratch[i]!) & 0xff]!) & 0xffff;
   return crc;
 }
 
@@ -26,5 +32,5 @@ export function keySlot(key: string): number {
     const close = key.indexOf("}", open + 1);
     if (close > open + 1) key = key.slice(open + 1, close);
   }
-  return crc16(Buffer.from(key)) % SLOT_COUNT;
+  return crc16(key) % SLOT_COUNT;
 }

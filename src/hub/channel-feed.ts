@@ -78,7 +78,10 @@ export class ChannelFeed {
     return this.o.target;
   }
 
-  /** The last seq delivered per dashboard; read by the reconciler to find feeds behind the log. */
+  /**
+   * The last seq delivered (or accounted for by a gap) per dashboard; none before the first. Read by the
+   * reconciler to find feeds behind the log, and by the session for a dashboard channel's position.
+   */
   get positions(): ReadonlyMap<string, number> {
     return this.last;
   }
@@ -86,11 +89,6 @@ export class ChannelFeed {
   /** Persona channels: alerts from here on are owed to the client on a dashboard first met. */
   get firstSightFrom(): Date {
     return this.o.firstSightFrom;
-  }
-
-  /** The last seq delivered (or accounted for by a gap) on the dashboard; undefined before the first. */
-  positionOf(dashboardId: string): number | undefined {
-    return this.last.get(dashboardId);
   }
 
   setPosition(dashboardId: string, seq: number): void {

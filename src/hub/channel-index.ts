@@ -43,6 +43,8 @@ interface Entry {
 /** Called once per event and channel whose frame went straight to at least one socket. */
 export type OnLiveWrite = (publishedAt: number) => void;
 
+const NO_KEYS: readonly string[] = [];
+
 export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: OnLiveWrite): ChannelIndex {
   const byTopic = new Map<string, Entry>();
   // Subscribe and unsubscribe of one topic run in order, so a quick leave-then-join ends subscribed.
@@ -68,14 +70,14 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
     let lost = 0;
     // Parts come from the cache, shared by every topic; one this message carries may have been pushed
     // out already by the message's own other parts (a republished page spans many snapshots).
-    const carried = new Map<string, Buffer>();
+    let carried: Map<string, Buffer> | undefined;
     const partOf = (key: string) => {
-      const cached = parts.get(key) ?? carried.get(key);
+      const cached = parts.get(key) ?? carried?.get(key);
       if (cached) return cached;
       const text = batch.parts.get(key);
       if (text === undefined) return undefined;
       const bytes = Buffer.from(text);
-      carried.set(key, bytes);
+      (carried ??= new Map()).set(key, bytes);
       return bytes;
     };
     for (const ref of batch.entries) {
@@ -114,10 +116,13 @@ export function createChannelIndex(broker: Broker, logger: Logger, onLiveWrite: 
       }
       for (const [key, text] of batch.parts) parts.put(key, text);
       if (batch.entries.length === 0) return;
-      const missing = batch.entries.flatMap((r) =>
-        r.partKey !== null && !batch.parts.has(r.partKey) && parts.get(r.partKey) === undefined ? [r.partKey] : [],
-      );
-      parts.whenPresent(topic, missing, () => routeBatch(topic, batch));
+      // Each missing key once (a snapshot's alerts all name its one part); nothing allocated when none is.
+      let missing: string[] | undefined;
+      for (const { partKey: key } of batch.entries) {
+        if (key === null || batch.parts.has(key) || parts.has(key) || missing?.includes(key)) continue;
+        (missing ??= []).push(key);
+      }
+      parts.whenPresent(topic, missing ?? NO_KEYS, () => routeBatch(topic, batch));
     };
   }
 

@@ -18,16 +18,18 @@ export interface PartCacheOptions {
 
 export interface PartCache {
   put(key: string, text: string): void;
+  /** Whether the part is here, without encoding it. */
+  has(key: string): boolean;
   /** The part as UTF-8, encoded on first use: parts of alerts no local channel wants are never encoded. */
   get(key: string): Buffer | undefined;
   /** Runs `run` once every key is here (or it waited too long), after earlier messages of the topic. */
-  whenPresent(topic: string, keys: string[], run: () => void): void;
+  whenPresent(topic: string, keys: readonly string[], run: () => void): void;
   readonly waiting: number;
   close(): void;
 }
 
 interface Waiter {
-  keys: string[];
+  keys: readonly string[];
   run: () => void;
   since: number;
 }
@@ -74,6 +76,7 @@ export function createPartCache(o: PartCacheOptions = {}): PartCache {
       }
       if (waiting > 0) drain(false);
     },
+    has: (key) => parts.has(key),
     get(key) {
       const part = parts.get(key);
       if (!part) return undefined;

@@ -1,6 +1,6 @@
 // The channels one session holds: a feed per channel name, opened through recovery.ts (replay, then live)
 // and left in one place, drop(), which also takes the feed out of the channel index.
-import { parseChannel, type Channel } from "../protocol/frames.js";
+import type { Channel } from "../protocol/frames.js";
 import { ChannelFeed } from "./channel-feed.js";
 import { openChannel, type OpenResult } from "./recovery.js";
 import type { SessionContext } from "./session.js";
@@ -35,7 +35,7 @@ export class SessionChannels {
   /** The last seq delivered on `dashboard:<id>`; undefined when the session does not hold it (yet). */
   dashboardPosition(dashboardId: string): { held: boolean; delivered: number | undefined } {
     const feed = this.feeds.get(`dashboard:${dashboardId}`);
-    return { held: feed !== undefined, delivered: feed?.positionOf(dashboardId) };
+    return { held: feed !== undefined, delivered: feed?.positions.get(dashboardId) };
   }
 
   /** Throws only when the store fails; the caller then closes the session. */
@@ -65,8 +65,7 @@ export class SessionChannels {
     if (!feed) return;
     this.feeds.delete(name);
     feed.close();
-    const channel = parseChannel(name);
-    if (channel) this.ctx.index.leave(channel, feed);
+    this.ctx.index.leave(feed.target, feed);
     this.ctx.metrics.subscriptions.dec();
   }
 

@@ -11,7 +11,7 @@ import type { Store } from "../store/store.js";
 import { canSubscribe, type Principal } from "./access.js";
 import { AckGate, type AckStore } from "./ack-gate.js";
 import type { ChannelIndex } from "./channel-index.js";
-import { parseClientFrame } from "./client-frame.js";
+import { parseClientFrame, type FrameLimits } from "./client-frame.js";
 import type { Deadlines } from "./deadlines.js";
 import type { HubConfig } from "./hub-config.js";
 import type { HubMetrics } from "./hub-metrics.js";
@@ -60,6 +60,8 @@ export class Session {
   private ops: OpLimit | undefined;
   private acks: AckGate | undefined;
   private readonly channels: SessionChannels;
+  /** Made once: every inbound frame is parsed against them. */
+  private readonly frameLimits: FrameLimits;
   private readonly inbound: { data: RawData; isBinary: boolean }[] = [];
   private processing = false;
   private alive = true;
@@ -75,6 +77,7 @@ export class Session {
   ) {
     this.writer = new Writer(ws, stream, this, ctx.writer);
     this.channels = new SessionChannels(ctx, this.writer);
+    this.frameLimits = { maxSinceKeys: ctx.config.wsMaxChannels };
     // Shared listeners that find their session, not closures per connection (see WriterSettings).
     sessionOf.set(ws, this);
     ws.on("message", Session.onMessage);
@@ -246,10 +249,6 @@ export class Session {
 
   private welcome() {
     this.writer.control({ type: "welcome", session: this.id, heartbeat_ms: this.ctx.config.heartbeatMs });
-  }
-
-  private get frameLimits() {
-    return { maxSinceKeys: this.ctx.config.wsMaxChannels };
   }
 
   private async handle(text: string | null) {

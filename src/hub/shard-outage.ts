@@ -2,8 +2,6 @@
 // it are caught up from the log, every pollMs; feeds on healthy shards stay live. When the shard is back,
 // or a topic has moved to another shard and is subscribed there, its feeds catch up once more.
 import type { Broker } from "../broker/broker.js";
-import { parseChannel } from "../protocol/frames.js";
-import type { ChannelFeed } from "./channel-feed.js";
 import { topicOf, type ChannelIndex } from "./channel-index.js";
 
 export interface ShardOutageDeps {
@@ -20,15 +18,10 @@ export function watchShardOutages(o: ShardOutageDeps): { close(): void } {
   let closed = false;
   if (!shards) return { close() {} };
 
-  const topicOfFeed = (feed: ChannelFeed) => {
-    const channel = parseChannel(feed.channel);
-    return channel ? topicOf(channel) : undefined;
-  };
   const catchUpWhere = (wanted: (topic: string) => boolean) => {
     let any = false;
     for (const feed of o.index.feeds()) {
-      const topic = topicOfFeed(feed);
-      if (topic === undefined || !wanted(topic)) continue;
+      if (!wanted(topicOf(feed.target))) continue;
       any = true;
       feed.requestCatchUp();
     }
