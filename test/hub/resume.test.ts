@@ -46,7 +46,9 @@ describe("hub resume and ordering", () => {
   });
 
   it("holds at most inboxLimit live entries during a long replay and reads the overflow back from the log", async () => {
-    h = await t.start({ config: { replayPageSize: 2 }, tuning: { inboxLimit: 2 } });
+    // Enough catch-up pages that the overflow is read back, not turned into a broker_outage gap: with
+    // byte-bounded pages (two queries each) the publisher can get more than 4 pages of 2 ahead.
+    h = await t.start({ config: { replayPageSize: 2 }, tuning: { inboxLimit: 2, maxCatchUpPages: 100 } });
     const d = await newDashboard();
     await commitEvents(h.store, d, 30);
     let stop = false;
