@@ -166,7 +166,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
           case "fail":
             settling.push(
               settle(dashboardOf.get(plan.id)!, plan.id, leaseUntil, {
-                status: plan.kind === "skip" ? "skipped" : "failed",
+                status: plan.kind === "skip" ? "cancelled" : "failed",
                 lastError: plan.why,
                 // Settled rows keep in next_attempt_at the time they settled.
                 nextAttemptAt: at,

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -82,6 +83,17 @@ export const subscriptions = pgTable(
     fallbackSecret: text("fallback_secret"),
     lastNotifiedSnapshotId: uuid("last_notified_snapshot_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
+    // Version 2 (drizzle/0006). null baseline: "previous"; null lifecycle: every match alerts (version 1).
+    baseline: jsonb("baseline"),
+    lifecycle: jsonb("lifecycle"),
+    // The lifecycle machine's state (core/lifecycle.ts), changed only in the ingest transaction.
+    lifecycleState: jsonb("lifecycle_state"),
+    enabled: boolean("enabled").notNull().default(true),
+    // Start of the current run of failed webhook deliveries; null after a success or a re-enable.
+    failingSince: ts("failing_since"),
+    // The secret before the last rotation, still signed with until `previous_secret_until`.
+    previousSecret: text("previous_secret"),
+    previousSecretUntil: ts("previous_secret_until"),
   },
   (t) => [
     index("subscriptions_dashboard").on(t.dashboardId),
@@ -154,7 +166,7 @@ export const deliveries = pgTable(
     reason: text("reason").$type<"direct" | "fallback">().notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull(),
-    status: text("status").$type<"pending" | "delivered" | "failed" | "skipped">().notNull().default("pending"),
+    status: text("status").$type<"pending" | "delivered" | "failed" | "cancelled">().notNull().default("pending"),
     lastError: text("last_error"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
@@ -166,4 +178,33 @@ export const deliveries = pgTable(
   ],
 );
 
-export const schema = { dashboards, snapshots, subscriptions, events, idempotencyKeys, acks, deliveries };
+/** One row per delivery attempt (the ledger), written in the delivery worker's transaction. */
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    dashboardId: text("dashboard_id").notNull(),
+    deliveryId: uuid("delivery_id").notNull(),
+    n: integer("n").notNull(),
+    at: ts("at").notNull(),
+    outcome: text("outcome").$type<"delivered" | "failed">().notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [primaryKey({ name: "delivery_attempts_pk", columns: [t.dashboardId, t.deliveryId, t.n] }), index("delivery_attempts_at").on(t.at)],
+);
+
+/** Every ack as received (acks holds only each persona's highest): who saw which alert, and when. */
+export const ackLog = pgTable(
+  "ack_log",
+  {
+    dashboardId: text("dashboard_id").notNull(),
+    persona: text("persona").notNull(),
+    seq: seq("seq").notNull(),
+    at: ts("at").notNull(),
+    session: text("session"),
+  },
+  (t) => [primaryKey({ name: "ack_log_pk", columns: [t.dashboardId, t.persona, t.seq] }), index("ack_log_at").on(t.at)],
+);
+
+export const schema = { dashboards, snapshots, subscriptions, events, idempotencyKeys, acks, deliveries, deliveryAttempts, ackLog };

@@ -49,8 +49,8 @@ describe("fallback deliveries", () => {
     expect(hooksFor("fb-acked")).toHaveLength(0);
     expect(mailsFor("fb-acked")).toHaveLength(0);
     expect(await outbox(f.database, "fb-acked")).toMatchObject([
-      { channel: "email", reason: "fallback", status: "skipped", attempts: 0 },
-      { channel: "webhook", reason: "fallback", status: "skipped", attempts: 0 },
+      { channel: "email", reason: "fallback", status: "cancelled", attempts: 0 },
+      { channel: "webhook", reason: "fallback", status: "cancelled", attempts: 0 },
     ]);
   });
 

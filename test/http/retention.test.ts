@@ -40,7 +40,7 @@ const post = async (id: string, scores: Record<string, number>) => {
 };
 const getSnapshot = (id: string, snapshotId: string) => t.call("GET", `/api/dashboard/${id}/snapshots/${snapshotId}`, { token: admin });
 const snapshotAt = (id: string, when: string) => t.call("GET", `/api/dashboard/${id}/snapshots?at=${when}`, { token: admin });
-const oldFinished = (dashboardId: string, status: "delivered" | "failed" | "skipped" | "pending", createdAt: Date) => ({
+const oldFinished = (dashboardId: string, status: "delivered" | "failed" | "cancelled" | "pending", createdAt: Date) => ({
   id: randomUUID(),
   dashboardId,
   seq: 1,
@@ -112,7 +112,7 @@ describe("retention", () => {
     const prunable = [
       oldFinished("ret", "delivered", old),
       oldFinished("ret", "failed", old),
-      oldFinished("ret", "skipped", old),
+      oldFinished("ret", "cancelled", old),
       oldFinished("lone", "delivered", old),
       oldFinished("lone", "failed", old),
     ];
