@@ -193,3 +193,17 @@ function toConfig(e: Env): Config {
     testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,
   };
 }
+
+/** What the `dashwatch` CLI reads besides the hub's own settings (its `token` command reads those). */
+export interface CliEnv {
+  /** DASHWATCH_URL: the hub's http(s) base. */
+  url: string;
+  /** DASHWATCH_TOKEN: the bearer token of `tail` and `post`. */
+  token: string | null;
+}
+
+export const DEFAULT_CLI_URL = "http://127.0.0.1:8787";
+
+export function loadCliEnv(env: Record<string, string | undefined> = process.env): CliEnv {
+  return { url: env.DASHWATCH_URL || DEFAULT_CLI_URL, token: env.DASHWATCH_TOKEN || null };
+}

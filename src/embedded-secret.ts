@@ -3,11 +3,19 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+export const embeddedSecretFile = (dataDir: string): string => join(dataDir, "jwt-secret");
+
 export function loadOrCreateSecret(dataDir: string): string {
-  const file = join(dataDir, "jwt-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const existing = readEmbeddedSecret(dataDir);
+  if (existing !== null) return existing;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(48).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  writeFileSync(embeddedSecretFile(dataDir), `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The secret a hub made under dataDir, or null when none has started there (the CLI never makes one). */
+export function readEmbeddedSecret(dataDir: string): string | null {
+  const file = embeddedSecretFile(dataDir);
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : null;
 }
