@@ -207,3 +207,6 @@ export const DEFAULT_CLI_URL = "http://127.0.0.1:8787";
 export function loadCliEnv(env: Record<string, string | undefined> = process.env): CliEnv {
   return { url: env.DASHWATCH_URL || DEFAULT_CLI_URL, token: env.DASHWATCH_TOKEN || null };
 }
+
+/** The variables and their checks, read by scripts/gen-docs.ts for docs/configuration.md. */
+export const CONFIG_SCHEMA = schema;
