@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Registry } from "prom-client";
 import { bearerToken, type VerifyToken } from "./http/auth.js";
 import type { ApiDeps, Env } from "./http/context.js";
+import { renderDocsPage } from "./http/docs-page.js";
 import { buildOpenApi } from "./http/openapi.js";
 import { closeAfterResponse } from "./http/lingering-close.js";
 import { HttpProblem, problemResponse } from "./http/problem.js";
@@ -27,12 +28,17 @@ export interface AppDeps extends ApiDeps {
   version?: string;
 }
 
+// The page is static HTML with its style inline: no script may run in it, whatever a summary held.
+const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
 const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const limiter = createRateLimiter(deps.rateLimitPerMin);
-  const openapi = JSON.stringify(buildOpenApi(deps.version ?? "0.1.0"));
+  const openapiDocument = buildOpenApi(deps.version ?? "0.1.0");
+  const openapi = JSON.stringify(openapiDocument);
+  const docsPage = renderDocsPage(openapiDocument);
 
   app.use(async (c, next) => {
     const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
@@ -63,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   app.get("/metrics", async (c) => c.text(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType }));
   app.get("/openapi.json", (c) => c.body(openapi, 200, { "content-type": "application/json" }));
+  app.get("/docs", (c) => c.body(docsPage, 200, { "content-type": "text/html; charset=utf-8", "content-security-policy": DOCS_CSP, "x-content-type-options": "nosniff" }));
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization");

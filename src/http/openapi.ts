@@ -92,6 +92,7 @@ export function buildOpenApi(version: string) {
       "/health": { get: { summary: "Liveness and dependencies", security: [], responses: { 200: json("ok or degraded (broker wholly or partly down)"), 503: json("down (store unreachable)") } } },
       "/metrics": { get: { summary: "Prometheus metrics", security: [], responses: { 200: { description: "text/plain" } } } },
       "/openapi.json": { get: { summary: "This document", security: [], responses: { 200: json("OpenAPI 3.1") } } },
+      "/docs": { get: { summary: "This document as a readable page", security: [], responses: { 200: { description: "text/html" } } } },
     },
   };
 }
