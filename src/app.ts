@@ -36,7 +36,7 @@ const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const limiter = createRateLimiter(deps.rateLimitPerMin);
-  const openapiDocument = buildOpenApi(deps.version ?? "0.1.0");
+  const openapiDocument = buildOpenApi(deps.version ?? "0.1.0", { maxRows: deps.limits.maxRows });
   const openapi = JSON.stringify(openapiDocument);
   const docsPage = renderDocsPage(openapiDocument);
 

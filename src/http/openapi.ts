@@ -1,13 +1,13 @@
 // /openapi.json, generated from the same zod schemas that validate requests.
 import { z } from "zod";
 import { PROBLEM_TYPE_BASE } from "./problem.js";
+import { snapshotBodyJsonSchema } from "./snapshot-body-schema.js";
 import {
   auditQuerySchema,
   dashboardCreateSchema,
   dashboardListQuerySchema,
   dashboardPatchSchema,
   eventsQuerySchema,
-  snapshotBodySchema,
   snapshotsQuerySchema,
   subscriptionCreateSchema,
 } from "./schemas.js";
@@ -25,7 +25,8 @@ const body = (s: z.ZodType) => ({ required: true, content: { "application/json":
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,127}$" } };
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 422: problem, 429: problem };
 
-export function buildOpenApi(version: string) {
+/** `maxRows`: the hub's MAX_ROWS, which the snapshot body's schema publishes (default: the configuration's). */
+export function buildOpenApi(version: string, limits: { maxRows: number } = { maxRows: 100_000 }) {
   return {
     openapi: "3.1.0",
     info: { title: "Dashwatch", version, description: "Snapshot divergence alerts for live dashboards." },
@@ -62,7 +63,7 @@ export function buildOpenApi(version: string) {
       },
       "/api/dashboard/{id}/snapshot": {
         parameters: [idParam, { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } }],
-        post: { summary: "Ingest a snapshot", requestBody: body(snapshotBodySchema), responses: { 201: json("snapshot_id, seq_range, diff, alerts"), ...errors } },
+        post: { summary: "Ingest a snapshot", requestBody: { required: true, content: { "application/json": { schema: snapshotBodyJsonSchema({ idField: "id", maxRows: limits.maxRows }) } } }, responses: { 201: json("snapshot_id, seq_range, diff, alerts"), ...errors } },
       },
       "/api/dashboard/{id}/snapshots": {
         parameters: [idParam, ...queryParams(snapshotsQuerySchema)],

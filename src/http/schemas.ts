@@ -39,12 +39,6 @@ export const dashboardPatchSchema = z.object(
   },
 );
 
-export const snapshotBodySchema = z.object({
-  rows: z.array(z.record(z.string(), z.unknown())),
-  primary_metric: z.number().nullable().optional(),
-  taken_at: z.iso.datetime({ offset: true }).optional(),
-});
-
 export const fallbackSchema = z
   .object({
     after_ms: z.number().int().min(1000).max(7 * 24 * 3600 * 1000),
