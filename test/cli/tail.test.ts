@@ -62,6 +62,28 @@ describe("dashwatch tail", () => {
     expect([...first.lines(), ...second.lines()]).toEqual(log);
   }, 60_000);
 
+  it("after a SIGKILL, resumes with nothing lost: at most the last line printed comes again", async () => {
+    const id = await t.dashboard("tail-kill");
+    const state = join(dir, `${id}.json`);
+    const first = tail([`dashboard:${id}`, "--since", "0", "--state", state]);
+    const publisher = (async () => {
+      for (let i = 0; i < 20; i++) await post(id, i);
+    })();
+    await first.until((r) => r.lines().length >= 4, "the first tail has printed 4 events");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await publisher;
+    const log = await readLog(t.node.url, t.admin, id);
+    const second = tail([`dashboard:${id}`, "--state", state]);
+    await second.until((r) => seqs(r).at(-1) === log.at(-1)!.seq, `the second tail reaches seq ${log.at(-1)!.seq}`);
+    second.child.kill("SIGTERM");
+    await second.exited;
+    const last = seqs(first).at(-1)!;
+    expect([last, last + 1], "the second run starts at the last line printed or right after it").toContain(seqs(second)[0]);
+    const all = [...first.lines(), ...second.lines()] as Line[];
+    expect([...new Map(all.map((e) => [e.seq, e])).values()]).toEqual(log);
+  }, 60_000);
+
   it("follows a persona's alerts across dashboards from --since <dashboard>=<seq>", async () => {
     const id = await t.dashboard("tail-persona", { alertsFor: "bob" });
     for (let i = 0; i < 3; i++) await post(id, i);
