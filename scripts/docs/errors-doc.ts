@@ -3,7 +3,7 @@ import { HttpProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type ProblemSlug } from
 import { code, GENERATED, page, table } from "./markdown.js";
 
 const WHEN: Record<ProblemSlug, string> = {
-  "malformed-json": "the body is not JSON, or holds what JSON cannot carry here (a NUL, a lone surrogate, nesting over 32)",
+  "malformed-json": "the body does not parse as JSON",
   unauthorized: "no bearer token, or one that is invalid or expired (answered with `WWW-Authenticate: Bearer`)",
   forbidden: "the token's roles do not allow it (posting without `publisher`/`admin`, another persona's subscription, `?persona=` of someone else, PATCH of another owner's dashboard)",
   "not-found": "no such dashboard, snapshot, subscription (or one the caller may not see), or no such route",
@@ -11,7 +11,7 @@ const WHEN: Record<ProblemSlug, string> = {
   "quota-exceeded": "one more subscription than `MAX_SUBSCRIPTIONS_PER_DASHBOARD` or `MAX_SUBSCRIPTIONS_PER_OWNER`",
   gone: "a snapshot whose rows retention has deleted (`SNAPSHOT_RETENTION_DAYS`)",
   "payload-too-large": "a body over `MAX_BODY_BYTES` (refused before it is read when announced), or over `MAX_ROWS` rows",
-  validation: "a member, query parameter or header that is missing or wrong: `errors` names each with a JSON Pointer",
+  validation: "a member, query parameter or header that is missing or wrong, and JSON the hub cannot store (a number out of range such as `1e400`, a string with a NUL or a lone surrogate, nesting deeper than 32): `errors` names each with a JSON Pointer",
   "idempotency-key-reused": "an `Idempotency-Key` seen before with another body",
   "unsafe-url": "a webhook, fallback or source URL that is not `https`, or resolves to a private or loopback address (unless `WEBHOOK_ALLOW_PRIVATE`)",
   "rate-limited": "over `RATE_LIMIT_PER_MIN` writes of one `sub` in a minute (`Retry-After` says when)",
