@@ -37,7 +37,7 @@ function columnOf(next: NextRows, field: string): Column {
   return column;
 }
 
-export function satisfies(v: number, op: CompareOp, x: number): boolean {
+function satisfies(v: number, op: CompareOp, x: number): boolean {
   switch (op) {
     case "gt":
       return v > x;
