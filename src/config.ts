@@ -2,6 +2,7 @@
 import { z } from "zod";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const LOG_FORMATS = ["json", "pretty"] as const;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -78,6 +79,7 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS_PER_DASHBOARD: int(1).default(1000),
   MAX_SUBSCRIPTIONS_PER_OWNER: int(1).default(100),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   HUB_RECONCILE_MS: int(100).default(5000),
   DELIVERY_MAX_PER_TARGET: int(1).default(2),
   // Tests only: SIGKILL the process after an ingest of this dashboard commits, before its publish.
@@ -121,6 +123,8 @@ export interface Config {
   rateLimitPerMin: number;
   subscriptionQuota: { perDashboard: number; perOwner: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Unset: pretty when stdout is a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
+  logFormat: (typeof LOG_FORMATS)[number];
   hubReconcileMs: number;
   deliveryMaxPerTarget: number;
   testCrashBeforePublish: string | null;
@@ -134,7 +138,7 @@ export class ConfigError extends Error {
 }
 
 /** Empty strings count as unset, as a shell `VAR=` would mean. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, terminal = process.stdout.isTTY === true): Config {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
@@ -147,10 +151,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.REDIS_URL && parsed.data.REDIS_CLUSTER_URLS) {
     throw new ConfigError(["REDIS_CLUSTER_URLS: cannot be set together with REDIS_URL (a cluster or one Redis, not both)"]);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.data, terminal);
 }
 
-function toConfig(e: Env): Config {
+function toConfig(e: Env, terminal: boolean): Config {
   return {
     port: e.PORT,
     host: e.HOST,
@@ -188,6 +192,7 @@ function toConfig(e: Env): Config {
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     subscriptionQuota: { perDashboard: e.MAX_SUBSCRIPTIONS_PER_DASHBOARD, perOwner: e.MAX_SUBSCRIPTIONS_PER_OWNER },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (terminal ? "pretty" : "json"),
     hubReconcileMs: e.HUB_RECONCILE_MS,
     deliveryMaxPerTarget: e.DELIVERY_MAX_PER_TARGET,
     testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,

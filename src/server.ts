@@ -31,7 +31,7 @@ export interface RunningHub {
 }
 
 export async function startHub(config: Config, options: { logger?: Logger } = {}): Promise<RunningHub> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const embedded = config.databaseUrl === null;
   const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });

@@ -83,8 +83,10 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const { pgliteStartParams } = await import("./pglite-settings.js");
+  const startParams = pgliteStartParams();
   const open = async (): Promise<Database> => {
-    const client = new PGlite(dataDir ?? undefined);
+    const client = new PGlite(dataDir ?? undefined, startParams ? { startParams } : {});
     const db = drizzle(client, { schema, logger });
     await migrate(db, { migrationsFolder: MIGRATIONS });
     const held = new Set<number>();

@@ -1,0 +1,20 @@
+// How the embedded PostgreSQL (PGlite, one WASM process) is sized. Its own defaults are a server's:
+// shared_buffers 128MB and max_connections 100, which PostgreSQL lays out in the WASM heap at start, so
+// an empty hub held ~420 MB RSS. One in-process session needs a fraction of that.
+import { PGlite } from "@electric-sql/pglite";
+
+/** PostgreSQL settings given at start (-c), on top of PGlite's own start parameters. */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  // The hub's working set of pages: one dashboard's latest snapshot, indexes and event heads.
+  shared_buffers: "16MB",
+  // One session (single-user mode): the lock and proc tables are sized by this.
+  max_connections: "8",
+  wal_buffers: "1MB",
+};
+
+export function pgliteStartParams(settings: Readonly<Record<string, string>> = PGLITE_SETTINGS): string[] | undefined {
+  // Not in PGlite's typings: its list (--single, -F, ...) must stay, ours only adds to it.
+  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
+  if (!defaults) return undefined;
+  return [...defaults, ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+}
