@@ -27,5 +27,5 @@ export async function ensureBuilt(): Promise<void> {
 
 /** `node dist/main.js` with these variables, resolved once it logs its URL (JSON or pretty alike). */
 export function startBuiltHub(env: Record<string, string>): Promise<HubProcess> {
-  return spawnHub(env, 30_000, [BUILT]);
+  return spawnHub(env, 110_000, [BUILT]);
 }

@@ -6,17 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HubProcess } from "../helpers/hub-process.js";
 import { ensureBuilt, ROOT, startBuiltHub } from "./built-hub-process.js";
 
-const dirs: string[] = [];
-const dataDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "dashwatch-built-"));
-  dirs.push(dir);
-  return dir;
-};
+// One data dir for every start: the first makes the database (initdb), which takes long on a loaded machine.
+const DATA_DIR = mkdtempSync(join(tmpdir(), "dashwatch-built-"));
+const START_MS = 120_000;
 
 beforeAll(ensureBuilt, 600_000);
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(DATA_DIR, { recursive: true, force: true }));
 
 /** The child processes of a process: esbuild, had the hub loaded it, runs as one (`esbuild --service`). */
 const childrenOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
@@ -24,8 +19,8 @@ const childrenOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/child
 describe("the built hub", () => {
   let hub: HubProcess;
   beforeAll(async () => {
-    hub = await startBuiltHub({ DATA_DIR: dataDir(), LOG_LEVEL: "info" });
-  });
+    hub = await startBuiltHub({ DATA_DIR, LOG_LEVEL: "info" });
+  }, START_MS);
   afterAll(() => hub?.kill("SIGTERM"));
 
   it("answers /health 200 on embedded PGlite, with the migrations read from drizzle/", async () => {
@@ -52,8 +47,8 @@ describe("the built hub", () => {
 });
 
 describe("LOG_FORMAT=pretty", () => {
-  it("writes one readable line per entry: time, level, message, then the fields", async () => {
-    const hub = await startBuiltHub({ DATA_DIR: dataDir(), LOG_FORMAT: "pretty" });
+  it("writes one readable line per entry: time, level, message, then the fields", { timeout: START_MS }, async () => {
+    const hub = await startBuiltHub({ DATA_DIR, LOG_FORMAT: "pretty" });
     await fetch(`${hub.url}/health`).then((r) => r.arrayBuffer());
     await hub.kill("SIGTERM");
     const lines = hub.output().split("\n");
@@ -63,6 +58,6 @@ describe("LOG_FORMAT=pretty", () => {
   });
 
   it("a bad LOG_FORMAT stops the hub naming the variable", async () => {
-    await expect(startBuiltHub({ DATA_DIR: dataDir(), LOG_FORMAT: "xml" })).rejects.toThrow(/exited with 1 before listening:[\s\S]*LOG_FORMAT: /);
+    await expect(startBuiltHub({ DATA_DIR, LOG_FORMAT: "xml" })).rejects.toThrow(/exited with 1 before listening:[\s\S]*LOG_FORMAT: /);
   });
 });
