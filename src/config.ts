@@ -3,6 +3,7 @@ import { z } from "zod";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 const LOG_FORMATS = ["json", "pretty"] as const;
+const MiB = 1024 * 1024;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -63,7 +64,8 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: msList.default([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]),
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
-  SNAPSHOT_CACHE_BYTES: int(0).default(67108864),
+  // Default by mode, see toConfig.
+  SNAPSHOT_CACHE_BYTES: int(0).optional(),
   MAX_PAGE_BYTES: int(1024).default(8388608),
   WS_MAX_FRAME_BYTES: int(64).default(65536),
   WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
@@ -176,7 +178,8 @@ function toConfig(e: Env, terminal: boolean): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxPageBytes: e.MAX_PAGE_BYTES,
     maxRows: e.MAX_ROWS,
-    snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES,
+    // Embedded mode is one laptop process whose footprint counts; a PostgreSQL node serves many dashboards.
+    snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES ?? (e.DATABASE_URL ? 64 * MiB : 16 * MiB),
     ws: {
       maxFrameBytes: e.WS_MAX_FRAME_BYTES,
       outboundBudgetBytes: e.WS_OUTBOUND_BUDGET_BYTES,

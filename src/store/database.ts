@@ -83,7 +83,8 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const { pgliteStartParams } = await import("./pglite-settings.js");
+  const { baselineWasmOnly, pgliteStartParams } = await import("./pglite-settings.js");
+  baselineWasmOnly();
   const startParams = pgliteStartParams();
   const open = async (): Promise<Database> => {
     const client = new PGlite(dataDir ?? undefined, startParams ? { startParams } : {});

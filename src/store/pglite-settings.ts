@@ -1,6 +1,7 @@
 // How the embedded PostgreSQL (PGlite, one WASM process) is sized. Its own defaults are a server's:
 // shared_buffers 128MB and max_connections 100, which PostgreSQL lays out in the WASM heap at start, so
 // an empty hub held ~420 MB RSS. One in-process session needs a fraction of that.
+import { setFlagsFromString } from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 
 /** PostgreSQL settings given at start (-c), on top of PGlite's own start parameters. */
@@ -17,4 +18,14 @@ export function pgliteStartParams(settings: Readonly<Record<string, string>> = P
   const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
   if (!defaults) return undefined;
   return [...defaults, ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+}
+
+/**
+ * PGlite's 9 MB of WASM compiled by V8's baseline compiler only. Its optimizing tier compiled the module
+ * again in the background, for each instance (a fresh data dir makes two: initdb's and the server's):
+ * measured, that held ~60 MB more idle (~400 MB more on a fresh data dir until a GC) and slowed the start,
+ * for no ingest speed we could measure (bench/footprint.ts). Before the first PGlite is made.
+ */
+export function baselineWasmOnly(): void {
+  setFlagsFromString("--liftoff-only");
 }

@@ -40,8 +40,9 @@ describe("snapshot cache", () => {
     expect(off.bytes).toBe(0);
   });
 
-  it("is configured by SNAPSHOT_CACHE_BYTES", () => {
-    expect(loadConfig({}).snapshotCacheBytes).toBe(64 * 2 ** 20);
+  it("is configured by SNAPSHOT_CACHE_BYTES, by default 16 MiB embedded and 64 MiB on PostgreSQL", () => {
+    expect(loadConfig({}).snapshotCacheBytes).toBe(16 * 2 ** 20);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x" }).snapshotCacheBytes).toBe(64 * 2 ** 20);
     expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "0" }).snapshotCacheBytes).toBe(0);
     expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "1048576" }).snapshotCacheBytes).toBe(1048576);
     expect(() => loadConfig({ SNAPSHOT_CACHE_BYTES: "-1" })).toThrow(/SNAPSHOT_CACHE_BYTES/);
