@@ -38,7 +38,7 @@ async function startHub(dataDir: string, source: boolean, nodeFlags: string[]): 
   let url = "";
   while (!url) {
     if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}:\n${output}`);
-    if (performance.now() - t0 > 60_000) throw new Error(`hub did not start:\n${output}`);
+    if (performance.now() - t0 > 300_000) throw new Error(`hub did not start:\n${output}`);
     url = /console: (http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? "";
     if (!url) await sleep(20);
   }
