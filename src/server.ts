@@ -6,9 +6,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { createApp } from "./app.js";
 import type { Broker } from "./broker/broker.js";
 import { createMemoryBroker } from "./broker/memory-broker.js";
-import { createRedisBroker } from "./broker/redis-broker.js";
 import { brokerChecks } from "./broker/broker-checks.js";
-import { createRedisClusterBroker } from "./broker/redis-cluster-broker.js";
 import type { Config } from "./config.js";
 import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
@@ -38,10 +36,11 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
   const store = createDrizzleStore(database, { snapshotCacheBytes: config.snapshotCacheBytes });
+  // The redis client is loaded only by a hub that uses it: the embedded hub's footprint counts.
   const broker: Broker = config.redisClusterUrls
-    ? createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
+    ? (await import("./broker/redis-cluster-broker.js")).createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
     : config.redisUrl
-      ? createRedisBroker({ url: config.redisUrl, logger })
+      ? (await import("./broker/redis-broker.js")).createRedisBroker({ url: config.redisUrl, logger })
       : createMemoryBroker();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
