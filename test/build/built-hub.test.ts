@@ -29,10 +29,10 @@ describe("the built hub", () => {
     expect(await res.json()).toMatchObject({ status: "ok", checks: { store: "up" } });
   });
 
-  it("holds well under 350 MB RSS idle after creating its database (measured ~170-260 MB; ~860 MB before)", () => {
-    const status = readFileSync(`/proc/${hub.child.pid}/status`, "utf8");
-    const rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-    expect(rssMb).toBeLessThan(350);
+  it("settles well under 350 MB RSS idle after creating its database (measured ~170-260 MB; ~860 MB before)", async () => {
+    const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${hub.child.pid}/status`, "utf8"))![1]) / 1024;
+    // The hub collects initdb's dropped PGlite instance a second after the open.
+    await expect.poll(rssMb, { timeout: 20_000, interval: 250 }).toBeLessThan(350);
   });
 
   it("serves the console and the prebuilt SDK bundle without starting esbuild", async () => {
