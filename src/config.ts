@@ -2,6 +2,8 @@
 import { z } from "zod";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const LOG_FORMATS = ["json", "pretty"] as const;
+const MiB = 1024 * 1024;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -62,7 +64,8 @@ const schema = z.object({
   DELIVERY_RETRY_SCHEDULE: msList.default([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]),
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
-  SNAPSHOT_CACHE_BYTES: int(0).default(67108864),
+  // Default by mode, see toConfig.
+  SNAPSHOT_CACHE_BYTES: int(0).optional(),
   MAX_PAGE_BYTES: int(1024).default(8388608),
   WS_MAX_FRAME_BYTES: int(64).default(65536),
   WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
@@ -78,6 +81,7 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS_PER_DASHBOARD: int(1).default(1000),
   MAX_SUBSCRIPTIONS_PER_OWNER: int(1).default(100),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   HUB_RECONCILE_MS: int(100).default(5000),
   DELIVERY_MAX_PER_TARGET: int(1).default(2),
   // Tests only: SIGKILL the process after an ingest of this dashboard commits, before its publish.
@@ -121,6 +125,8 @@ export interface Config {
   rateLimitPerMin: number;
   subscriptionQuota: { perDashboard: number; perOwner: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Unset: pretty when stdout is a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
+  logFormat: (typeof LOG_FORMATS)[number];
   hubReconcileMs: number;
   deliveryMaxPerTarget: number;
   testCrashBeforePublish: string | null;
@@ -134,7 +140,7 @@ export class ConfigError extends Error {
 }
 
 /** Empty strings count as unset, as a shell `VAR=` would mean. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, terminal = process.stdout.isTTY === true): Config {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
@@ -147,10 +153,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.REDIS_URL && parsed.data.REDIS_CLUSTER_URLS) {
     throw new ConfigError(["REDIS_CLUSTER_URLS: cannot be set together with REDIS_URL (a cluster or one Redis, not both)"]);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.data, terminal);
 }
 
-function toConfig(e: Env): Config {
+function toConfig(e: Env, terminal: boolean): Config {
   return {
     port: e.PORT,
     host: e.HOST,
@@ -172,7 +178,8 @@ function toConfig(e: Env): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxPageBytes: e.MAX_PAGE_BYTES,
     maxRows: e.MAX_ROWS,
-    snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES,
+    // Embedded mode is one laptop process whose footprint counts; a PostgreSQL node serves many dashboards.
+    snapshotCacheBytes: e.SNAPSHOT_CACHE_BYTES ?? (e.DATABASE_URL ? 64 * MiB : 16 * MiB),
     ws: {
       maxFrameBytes: e.WS_MAX_FRAME_BYTES,
       outboundBudgetBytes: e.WS_OUTBOUND_BUDGET_BYTES,
@@ -188,6 +195,7 @@ function toConfig(e: Env): Config {
     rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
     subscriptionQuota: { perDashboard: e.MAX_SUBSCRIPTIONS_PER_DASHBOARD, perOwner: e.MAX_SUBSCRIPTIONS_PER_OWNER },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (terminal ? "pretty" : "json"),
     hubReconcileMs: e.HUB_RECONCILE_MS,
     deliveryMaxPerTarget: e.DELIVERY_MAX_PER_TARGET,
     testCrashBeforePublish: e.TEST_CRASH_BEFORE_PUBLISH ?? null,

@@ -1,5 +1,7 @@
 // The hub's logger, and what an error may say in it: never a query's parameters or a secret.
+import { createRequire } from "node:module";
 import pino, { type DestinationStream, type Logger } from "pino";
+import type { PrettyOptions } from "pino-pretty";
 
 /** What a database error may tell the log: its class and where it happened, never a value. */
 // postgres.js names them constraint_name, table_name, ...; PGlite constraint, table, ...
@@ -57,17 +59,27 @@ function describe(error: Error, values: readonly string[], depth: number): Recor
 
 export interface LoggerOptions {
   level: string;
+  /** JSON lines (the default), or pino-pretty's one readable line per entry for a person at a terminal. */
+  format?: "json" | "pretty";
   /** Where lines go; stdout when absent. */
   destination?: DestinationStream;
 }
 
 export function createLogger(o: LoggerOptions): Logger {
-  return pino(
-    {
-      level: o.level,
-      serializers: { err: serializeError },
-      redact: ["req.headers.authorization", "token", "*.token", "secret", "*.secret", "fallback_secret", "*.fallback_secret"],
-    },
-    o.destination,
-  );
+  const options = {
+    level: o.level,
+    serializers: { err: serializeError },
+    redact: ["req.headers.authorization", "token", "*.token", "secret", "*.secret", "fallback_secret", "*.fallback_secret"],
+  };
+  return pino(options, o.format === "pretty" ? prettyStream(o.destination) : o.destination);
+}
+
+// In the main thread, not a pino transport: a transport is a worker thread with its own heap, and the
+// embedded hub counts its megabytes. Loaded on demand, so a JSON-logging hub never reads pino-pretty.
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as { prettyFactory: (o: PrettyOptions) => (line: string) => string };
+  const out = destination ?? pino.destination(1);
+  const colorize = destination === undefined && process.stdout.isTTY === true;
+  const prettify = prettyFactory({ colorize, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+  return { write: (line: string) => void out.write(prettify(line)) };
 }

@@ -6,9 +6,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { createApp } from "./app.js";
 import type { Broker } from "./broker/broker.js";
 import { createMemoryBroker } from "./broker/memory-broker.js";
-import { createRedisBroker } from "./broker/redis-broker.js";
 import { brokerChecks } from "./broker/broker-checks.js";
-import { createRedisClusterBroker } from "./broker/redis-cluster-broker.js";
 import type { Config } from "./config.js";
 import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
@@ -31,17 +29,18 @@ export interface RunningHub {
 }
 
 export async function startHub(config: Config, options: { logger?: Logger } = {}): Promise<RunningHub> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const embedded = config.databaseUrl === null;
   const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });
   const store = createDrizzleStore(database, { snapshotCacheBytes: config.snapshotCacheBytes });
+  // The redis client is loaded only by a hub that uses it: the embedded hub's footprint counts.
   const broker: Broker = config.redisClusterUrls
-    ? createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
+    ? (await import("./broker/redis-cluster-broker.js")).createRedisClusterBroker({ urls: config.redisClusterUrls, logger })
     : config.redisUrl
-      ? createRedisBroker({ url: config.redisUrl, logger })
+      ? (await import("./broker/redis-broker.js")).createRedisBroker({ url: config.redisUrl, logger })
       : createMemoryBroker();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });

@@ -3,9 +3,10 @@
 import { fileURLToPath } from "node:url";
 import type { Context, Hono } from "hono";
 import type { Env } from "../http/context.js";
-import { createSdkBundle } from "./sdk-bundle.js";
+import { consoleSdk } from "./console-sdk.js";
 import { createStaticFiles, type StaticFile } from "./static-files.js";
 
+const HERE = fileURLToPath(new URL(".", import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL("./static/", import.meta.url));
 const SDK_ENTRY = fileURLToPath(new URL("../../client-sdk/src/index.ts", import.meta.url));
 
@@ -20,7 +21,7 @@ const HEADERS = {
 
 export function mountConsole(app: Hono<Env>): void {
   const files = createStaticFiles(STATIC_DIR);
-  const sdk = createSdkBundle(SDK_ENTRY);
+  const sdk = consoleSdk(HERE, SDK_ENTRY);
   const send = (c: Context<Env>, file: StaticFile | undefined) =>
     file ? c.body(file.body, 200, { ...HEADERS, "content-type": file.contentType }) : c.notFound();
 

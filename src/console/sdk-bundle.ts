@@ -1,21 +1,14 @@
-// The browser build of @dashwatch/client, made in memory on first request so `npm start` needs no build step.
+// The browser build of @dashwatch/client with esbuild (a dev dependency): made in memory on first request
+// when the hub runs from source, and written into dist/ by `npm run build` (scripts/build-assets.ts).
 import { build } from "esbuild";
-
-export type SdkBundle = () => Promise<string>;
+import { memoize, type SdkBundle } from "./console-sdk.js";
 
 /** Memoized; a failed build is forgotten so the next request tries again. */
 export function createSdkBundle(entry: string): SdkBundle {
-  let pending: Promise<string> | undefined;
-  return () => {
-    pending ??= bundle(entry).catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
+  return memoize(() => bundleSdk(entry));
 }
 
-async function bundle(entry: string): Promise<string> {
+export async function bundleSdk(entry: string): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,

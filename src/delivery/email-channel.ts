@@ -1,5 +1,5 @@
 // Email deliveries over SMTP_URL with nodemailer. A 5xx reply is permanent; anything else may pass on a retry.
-import { createTransport } from "nodemailer";
+import { createRequire } from "node:module";
 import { delivered, failure, type DeliveryChannel, type DeliveryJob, type DeliveryResult } from "./delivery-channel.js";
 import { emailMessage } from "./email-message.js";
 
@@ -21,6 +21,8 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
   if (problems.length > 0) throw new Error(`email channel: ${problems.join("; ")}`);
 
   const { timeoutMs, from } = options;
+  // Required here, not imported: only a hub with SMTP_URL set loads nodemailer (the embedded footprint counts).
+  const { createTransport } = createRequire(import.meta.url)("nodemailer") as typeof import("nodemailer");
   const transport = createTransport({
     url: options.smtpUrl,
     connectionTimeout: timeoutMs,

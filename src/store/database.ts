@@ -1,5 +1,6 @@
 // Opens the one schema on either driver and applies the committed migrations from drizzle/.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SQL } from "drizzle-orm";
 import type { Logger as QueryLogger } from "drizzle-orm/logger";
@@ -83,8 +84,11 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const { baselineWasmOnly, collectInitdbInstance, pgliteStartParams } = await import("./pglite-settings.js");
+  baselineWasmOnly();
+  const startParams = pgliteStartParams();
   const open = async (): Promise<Database> => {
-    const client = new PGlite(dataDir ?? undefined);
+    const client = new PGlite(dataDir ?? undefined, startParams ? { startParams } : {});
     const db = drizzle(client, { schema, logger });
     await migrate(db, { migrationsFolder: MIGRATIONS });
     const held = new Set<number>();
@@ -101,9 +105,11 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
   };
   if (!dataDir) return open();
   mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const fresh = !existsSync(join(dataDir, "PG_VERSION"));
   // PGlite lays out its first files 0666 whatever the umask, and its folders by the umask; the files
   // PostgreSQL makes later are 0600. So: a private umask while it opens, then every existing entry chmodded.
   const database = await withPrivateUmask(open);
   makePrivate(dataDir);
+  if (fresh) collectInitdbInstance();
   return database;
 }

@@ -12,6 +12,8 @@ export interface CachedSnapshot {
 export interface SnapshotCache {
   get(id: string): CachedSnapshot | undefined;
   set(id: string, entry: CachedSnapshot): void;
+  /** A snapshot that is no longer its dashboard's latest: no diff will read it again. */
+  delete(id: string): void;
   /** Bytes held, for tests and metrics. */
   readonly bytes: number;
 }
@@ -42,6 +44,12 @@ export function createSnapshotCache(maxBytes: number): SnapshotCache {
         entries.delete(oldId);
         bytes -= old.bytes;
       }
+    },
+    delete(id) {
+      const old = entries.get(id);
+      if (!old) return;
+      entries.delete(id);
+      bytes -= old.bytes;
     },
     get bytes() {
       return bytes;

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// node --import tsx, not the tsx wrapper: SIGKILL must reach the hub itself.
+const SOURCE_ARGS = ["--import", "tsx", "src/main.ts"];
 
 export interface HubProcess {
   url: string;
@@ -12,9 +14,9 @@ export interface HubProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHub(env: Record<string, string>, timeoutMs = 20_000): Promise<HubProcess> {
-  // node --import tsx, not the tsx wrapper: SIGKILL must reach the hub itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/** From source by default; `["dist/main.js"]` runs the compiled hub, as `npm start` does. */
+export async function spawnHub(env: Record<string, string>, timeoutMs = 20_000, args = SOURCE_ARGS): Promise<HubProcess> {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

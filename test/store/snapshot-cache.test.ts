@@ -1,7 +1,10 @@
 // The snapshot cache is bounded by the JSON size of the rows it holds (SNAPSHOT_CACHE_BYTES), not by rows.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createSnapshotCache, type CachedSnapshot } from "../../src/store/snapshot-cache.js";
+import { ingestSnapshot } from "../../src/store/ingest.js";
+import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
+import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
 const entry = (bytes: number): CachedSnapshot => ({ data: { rows: [{ id: 1 }], primaryMetric: null }, takenAt: new Date(0), bytes });
 
@@ -40,10 +43,41 @@ describe("snapshot cache", () => {
     expect(off.bytes).toBe(0);
   });
 
-  it("is configured by SNAPSHOT_CACHE_BYTES", () => {
-    expect(loadConfig({}).snapshotCacheBytes).toBe(64 * 2 ** 20);
+  it("forgets a deleted snapshot and its bytes", () => {
+    const cache = createSnapshotCache(1000);
+    cache.set("old", entry(300));
+    cache.set("new", entry(200));
+    cache.delete("old");
+    cache.delete("never-there");
+    expect(cache.get("old")).toBeUndefined();
+    expect(cache.get("new")).toBeDefined();
+    expect(cache.bytes).toBe(200);
+  });
+
+  it("is configured by SNAPSHOT_CACHE_BYTES, by default 16 MiB embedded and 64 MiB on PostgreSQL", () => {
+    expect(loadConfig({}).snapshotCacheBytes).toBe(16 * 2 ** 20);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x" }).snapshotCacheBytes).toBe(64 * 2 ** 20);
     expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "0" }).snapshotCacheBytes).toBe(0);
     expect(loadConfig({ SNAPSHOT_CACHE_BYTES: "1048576" }).snapshotCacheBytes).toBe(1048576);
     expect(() => loadConfig({ SNAPSHOT_CACHE_BYTES: "-1" })).toThrow(/SNAPSHOT_CACHE_BYTES/);
+  });
+});
+
+describe("snapshot cache under ingest", () => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore();
+  });
+  afterAll(() => t.close());
+
+  it("holds one snapshot per dashboard: the latest, which the next diff reads", async () => {
+    await t.store.createDashboard("cached", DEFAULT_SETTINGS, "owner");
+    const cache = createSnapshotCache(2 ** 20);
+    const rows = (k: number) => [{ id: "a", score: k }, { id: "b", score: 10 - k }];
+    for (let k = 0; k < 5; k++) {
+      const result = await ingestSnapshot(t.database.db, cache, { dashboardId: "cached", rows: rows(k), primaryMetric: null, takenAt: null, actor: "t" }, new Date());
+      expect(result.ok).toBe(true);
+    }
+    expect(cache.bytes).toBe(JSON.stringify(rows(4)).length);
   });
 });
