@@ -1,27 +1,22 @@
 // alert.resolved travels like alert.matched: a resolving lifecycle's firing and its resolution both reach a
 // webhook receiver (verified with standardwebhooks) and an SMTP server, from the outbox ingest wrote.
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
-import { createDeliveryFixture, newSecret, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startSmtpReceiver, type SmtpReceiver } from "./helpers/smtp-receiver.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { newSecret, outbox } from "./helpers/delivery-fixture.js";
+import { startSmtpReceiver } from "./helpers/smtp-receiver.js";
+import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
-let f: DeliveryFixture;
-let smtp: SmtpReceiver;
-let hooks: WebhookReceiver;
-beforeAll(async () => {
-  [f, smtp, hooks] = await Promise.all([createDeliveryFixture(), startSmtpReceiver(), startWebhookReceiver()]);
-});
-afterAll(async () => {
-  await Promise.all([f.close(), smtp.close(), hooks.close()]);
-});
+const suite = useDeliveryFixture();
 
 const LIFECYCLE = { for_snapshots: 1, resolve: true, resolve_after_snapshots: 1, cooldown_ms: 0 };
 
 describe("alert.resolved deliveries", () => {
   it("reaches the webhook receiver, signed, and the SMTP server after the alert it resolves", async () => {
+    const { f } = suite;
+    const [hooks, smtp] = await Promise.all([suite.receiver(), startSmtpReceiver()]);
+    onTestFinished(() => smtp.close());
     const d = "resolved-delivery";
     const created = await f.store.createDashboard(d, { name: "Resolving", id_field: "id", rank_by: null, top_n: 10, primary_metric_field: null, metadata: {}, source_url: null });
     expect(created).not.toBe("conflict");
