@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_BASELINE_OFFSET_MS, validateBaseline } from "../../src/core/baseline.js";
+import { baselineSnapshotId, MAX_BASELINE_OFFSET_MS, validateBaseline, type Baseline } from "../../src/core/baseline.js";
 import { MAX_RULE_IDS } from "../../src/core/rule-checks.js";
 import { topNReorderingMax, validateRule } from "../../src/core/rules.js";
 import type { Rule } from "../../src/core/types.js";
@@ -123,5 +123,31 @@ describe("validateBaseline", () => {
     const result = validateBaseline(input, "/baseline");
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues.map((i) => i.pointer)).toEqual(pointers);
+  });
+});
+
+describe("baselineSnapshotId", () => {
+  const history = [
+    { id: "s0", at: 1000 },
+    { id: "s1", at: 2000 },
+    { id: "s2", at: 3000 },
+  ];
+  const latestAtOrBefore = (ms: number) => history.filter((s) => s.at <= ms).at(-1)?.id ?? null;
+  const ctx = { previousId: "s2", lastNotifiedId: null as string | null, takenAtMs: 3500, latestAtOrBefore };
+
+  it.each<{ name: string; baseline: Baseline; last?: string; want: string | null }>([
+    { name: "previous", baseline: "previous", want: "s2" },
+    { name: "last_notified before any alert is the previous", baseline: "last_notified", want: "s2" },
+    { name: "last_notified after an alert", baseline: "last_notified", last: "s0", want: "s0" },
+    { name: "at_offset_ms landing exactly on a taken_at", baseline: { at_offset_ms: 1500 }, want: "s1" },
+    { name: "at_offset_ms 1 ms past it", baseline: { at_offset_ms: 1501 }, want: "s0" },
+    { name: "at_offset_ms older than the history", baseline: { at_offset_ms: 2501 }, want: null },
+  ])("$name", ({ baseline, last, want }) => {
+    expect(baselineSnapshotId(baseline, { ...ctx, lastNotifiedId: last ?? null })).toBe(want);
+  });
+
+  it("gives none on a first snapshot", () => {
+    expect(baselineSnapshotId("previous", { ...ctx, previousId: null })).toBeNull();
+    expect(baselineSnapshotId("last_notified", { ...ctx, previousId: null })).toBeNull();
   });
 });
