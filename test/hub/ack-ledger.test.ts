@@ -27,7 +27,7 @@ describe("acks in the ledger", () => {
       body: { subscriber_kind: "persona", subscriber_id: "alice", threshold_json: { set_added_min: 1 }, fallback: { after_ms: 3_600_000, webhook_url: "http://127.0.0.1:9/fb" } },
     });
     expect(sub.status).toBe(201);
-    for (const rows of [{ a: 1 }, { a: 1, b: 2 }]) {
+    for (const rows of [{ a: 1 }, { a: 1, b: 2 }] as Record<string, number>[]) {
       expect((await t.call("POST", "/api/dashboard/acked/snapshot", { token: admin, body: { rows: leaderboard(rows) } })).status).toBe(201);
     }
     const [{ seq }] = (await t.call("GET", "/api/dashboard/acked/events?kinds=alert.matched", { token: admin })).body.events;
@@ -56,7 +56,7 @@ describe("acks in the ledger", () => {
     const bob = await t.token({ sub: "bob" });
     const alice = await t.token({ sub: "alice" });
     await t.call("POST", "/api/dashboard/hidden/subscriptions", { token: alice, body: { subscriber_kind: "persona", subscriber_id: "alice", threshold_json: { set_added_min: 1 } } });
-    for (const rows of [{ a: 1 }, { a: 1, b: 2 }]) await t.call("POST", "/api/dashboard/hidden/snapshot", { token: admin, body: { rows: leaderboard(rows) } });
+    for (const rows of [{ a: 1 }, { a: 1, b: 2 }] as Record<string, number>[]) await t.call("POST", "/api/dashboard/hidden/snapshot", { token: admin, body: { rows: leaderboard(rows) } });
     const { events } = (await t.call("GET", "/api/dashboard/hidden/events", { token: admin })).body;
     const alert = events.find((e: { kind: string }) => e.kind === "alert.matched");
     const other = events.find((e: { kind: string }) => e.kind !== "alert.matched");
