@@ -2,7 +2,7 @@
 // attempt row, and the endpoint's failure run. A webhook subscription whose run has lasted
 // WEBHOOK_DISABLE_AFTER_MS is then disabled in a second transaction that takes the dashboard lock first,
 // as every append does (taking it after the subscription row could deadlock against an ingest).
-import { and, eq, lte, ne, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { LogEntry } from "../protocol/event.js";
 import type { Db, Tx } from "../store/database.js";
 import { appendEvents } from "../store/event-log.js";
@@ -71,8 +71,9 @@ export async function settleAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
 }
 
 /**
- * Disables the endpoint: what it still has pending is cancelled (it would only fail on, and a re-enabled
- * endpoint should not get a burst of stale alerts), and the attempt that tipped it over ends failed.
+ * Disables the endpoint. The delivery whose failure tipped it over ends failed; its other pending deliveries
+ * are cancelled by the queue when they next fall due (delivery-plan.ts), not here: one of them may be in
+ * flight on another node right now, and its attempt should still be recorded.
  */
 export async function disableEndpoint(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<LogEntry[]> {
   return db.transaction((tx) => disable(tx, r, disableAfterMs));
@@ -99,17 +100,6 @@ async function disable(tx: Tx, r: AttemptRecord, disableAfterMs: number): Promis
     .update(deliveries)
     .set({ status: "failed", nextAttemptAt: r.at })
     .where(and(eq(deliveries.dashboardId, r.dashboardId), eq(deliveries.id, r.deliveryId), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, r.set.nextAttemptAt ?? r.at)));
-  await tx
-    .update(deliveries)
-    .set({ status: "cancelled", lastError: "the endpoint was disabled after failing too long", nextAttemptAt: r.at })
-    .where(
-      and(
-        eq(deliveries.dashboardId, r.dashboardId),
-        eq(deliveries.subscriptionId, r.subscriptionId),
-        eq(deliveries.status, "pending"),
-        ne(deliveries.id, r.deliveryId),
-      ),
-    );
   return appendEvents(tx, r.dashboardId, dashboard.headSeq, [{ kind: "subscription.disabled", data: { subscription_id: r.subscriptionId } }], "system:delivery", r.at);
 }
 

@@ -14,6 +14,7 @@ import {
   subscriptionCreateSchema,
   subscriptionPatchSchema,
 } from "./schemas.js";
+import { deliveriesQuerySchema } from "./routes/deliveries.js";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(s, { io, unrepresentable: "any" });
 
@@ -92,6 +93,22 @@ export function buildOpenApi(version: string) {
       "/api/dashboard/{id}/backtest": {
         parameters: [idParam],
         post: { summary: "Replay a rule over the stored snapshots (writes nothing)", requestBody: body(backtestSchema), responses: { 200: json("evaluated, firings"), ...errors } },
+      },
+      "/api/dashboard/{id}/subscriptions/{sub_id}/rotate-secret": {
+        parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: { summary: "Rotate a webhook subscription's secret (the old one signs beside it for 24 h)", responses: { 200: json("{secret}, shown once"), ...errors } },
+      },
+      "/api/dashboard/{id}/deliveries": {
+        parameters: [idParam, ...queryParams(deliveriesQuerySchema)],
+        get: { summary: "The delivery ledger, in (seq, id) order", responses: { 200: json("deliveries, next_after"), ...errors } },
+      },
+      "/api/dashboard/{id}/deliveries/{delivery_id}/retry": {
+        parameters: [idParam, { name: "delivery_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: { summary: "Send a failed delivery again, now", responses: { 200: json("delivery"), ...errors } },
+      },
+      "/api/dashboard/{id}/alerts/{seq}": {
+        parameters: [idParam, { name: "seq", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+        get: { summary: "One alert: its event, deliveries and the acks that covered it", responses: { 200: json("event, deliveries, acks"), ...errors } },
       },
       "/api/dashboard/{id}/events": {
         parameters: [idParam, ...queryParams(eventsQuerySchema)],
