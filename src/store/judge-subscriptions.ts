@@ -1,7 +1,7 @@
 // What a new snapshot does to a dashboard's subscriptions: each one's baseline chosen, judged (one diff per
 // distinct baseline) and stepped through its lifecycle. Live ingest, backtest and explain all run this one
 // function, so what a backtest shows is what ingest would have decided.
-import type { Baseline } from "../core/baseline.js";
+import { baselineOffsetMs, baselineSnapshotId, type Baseline } from "../core/baseline.js";
 import { judgeSnapshot, type Verdict } from "../core/judge.js";
 import { stepLifecycle, type Lifecycle, type LifecycleEmit, type LifecycleState } from "../core/lifecycle.js";
 import type { Diff, RankSettings, Rule, SnapshotData } from "../core/types.js";
@@ -47,8 +47,6 @@ export interface JudgedSubjects<S extends RuleSubject> {
   decisions: Decision<S>[];
 }
 
-const offsetOf = (b: Baseline): number | null => (typeof b === "object" ? b.at_offset_ms : null);
-
 export async function judgeSubjects<S extends RuleSubject>(
   next: NextSnapshot,
   previous: { id: string; data: SnapshotData } | null,
@@ -80,14 +78,13 @@ export async function judgeSubjects<S extends RuleSubject>(
   return { diff: judged.diff, unchanged: judged.unchanged, decisions };
 }
 
-/** Each subject's baseline snapshot id; the common case (every baseline "previous") reads nothing. */
+/** Each subject's baseline snapshot id, by the core's rule; the common case (every baseline "previous") reads nothing. */
 async function baselineIds<S extends RuleSubject>(next: NextSnapshot, previousId: string, subjects: readonly S[], source: BaselineSource): Promise<(string | null)[]> {
-  const offsets = [...new Set(subjects.map((s) => offsetOf(s.baseline)).filter((d): d is number => d !== null))];
+  const offsets = [...new Set(subjects.map((s) => baselineOffsetMs(s.baseline)).filter((d): d is number => d !== null))];
   const byOffset = offsets.length > 0 ? await source.atOffsets(next.takenAt, offsets, next.id) : new Map<number, string | null>();
-  return subjects.map((s) => {
-    const b = s.baseline;
-    if (b === "previous") return previousId;
-    if (b === "last_notified") return s.lastNotifiedId ?? previousId;
-    return byOffset.get(b.at_offset_ms) ?? null;
-  });
+  const takenAtMs = next.takenAt.getTime();
+  // The one lookup answered every offset the subjects have, so the core's question is a map read.
+  const byInstant = new Map([...byOffset].map(([d, id]) => [takenAtMs - d, id]));
+  const latestAtOrBefore = (ms: number) => byInstant.get(ms) ?? null;
+  return subjects.map((s) => baselineSnapshotId(s.baseline, { previousId, lastNotifiedId: s.lastNotifiedId, takenAtMs, latestAtOrBefore }));
 }
