@@ -2,12 +2,15 @@
 import type { Baseline } from "../core/baseline.js";
 import type { Lifecycle } from "../core/lifecycle.js";
 import type { Diff, Row, Rule } from "../core/types.js";
+import type { BacktestInput, BacktestResult, BacktestTooMany, Explanation } from "./rule-tools.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { AckRecord } from "./ack-log.js";
 import type { DashboardUpdate } from "./dashboard-update.js";
 import type { Delivery, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
 import type { FollowedHeads } from "./followed-heads.js";
 import type { PruneCounts, PruneOptions, RetentionCutoffs } from "./retention-batches.js";
+
+export type { BacktestInput, BacktestResult, BacktestTooMany, Explanation, Firing } from "./rule-tools.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -164,41 +167,6 @@ export type IngestResult =
   | { ok: true; value: IngestOutcome }
   | { ok: false; error: "not-found" }
   | { ok: false; error: "taken-at-before-previous"; previous: string };
-
-export interface BacktestInput {
-  rule: Rule;
-  baseline: Baseline;
-  lifecycle: Lifecycle | null;
-  from?: Date;
-  to?: Date;
-  /** At most this many snapshots in the range; more → BacktestTooMany, nothing judged. */
-  maxSnapshots: number;
-}
-
-export interface Firing {
-  kind: "matched" | "resolved";
-  snapshot_id: string;
-  taken_at: string;
-  baseline_snapshot_id: string | null;
-  trace: unknown;
-}
-
-export interface BacktestResult {
-  evaluated: number;
-  firings: Firing[];
-}
-
-export interface BacktestTooMany {
-  error: "too-many";
-  count: number;
-}
-
-export interface Explanation {
-  snapshot_id: string;
-  baseline_snapshot_id: string | null;
-  matched: boolean;
-  trace: unknown;
-}
 
 export interface EventQuery {
   afterSeq: number;
