@@ -1,5 +1,5 @@
 // What the change leaves of a threshold rule measure on a diff, and when that counts as a match.
-import { decisiveDelta } from "./value-delta-index.js";
+import { decisiveDelta, isRise } from "./value-delta-index.js";
 import { deltaPct } from "./value-deltas.js";
 import type {
   Direction,
@@ -34,7 +34,7 @@ export function changeReaches(pct: number | null, rise: boolean, p: number, dire
 export function valueDeltaPctLeaf(rule: ValueDeltaPctRule, diff: FullDiff): LeafOutcome {
   const direction = rule.direction ?? "any";
   const decided = decisiveDelta(diff, rule.on_field, direction, rule.ids);
-  const matched = decided !== undefined && changeReaches(decided.delta_pct, true, rule.value_delta_pct);
+  const matched = decided !== undefined && changeReaches(decided.delta_pct, isRise(decided), rule.value_delta_pct, direction);
   const largest = decided ? { id: decided.id, from: decided.from, to: decided.to, delta_pct: decided.delta_pct } : null;
   return {
     matched,

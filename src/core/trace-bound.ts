@@ -56,7 +56,7 @@ function boundMembers(o: Record<string, unknown>): Record<string, unknown> {
 export function boundTraceLists(t: TraceNode): TraceNode {
   return {
     ...root(t),
-    ...leafMembers(t, true, true),
+    ...leafMembers(t, true, false),
     ...(t.detail !== undefined ? { detail: boundMembers(t.detail) } : {}),
     ...(t.children ? { children: t.children.map(boundTraceLists) } : {}),
   };

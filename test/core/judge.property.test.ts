@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { judge, judgeSnapshot } from "../../src/core/judge.js";
-import { stepLifecycle, INITIAL_LIFECYCLE_STATE } from "../../src/core/lifecycle.js";
-import { ruleArb, settingsArb, snapshotPairArb } from "./arbitraries.js";
+import { INITIAL_LIFECYCLE_STATE, stepLifecycle, type Lifecycle } from "../../src/core/lifecycle.js";
+import type { RankSettings, Rule, SnapshotData } from "../../src/core/types.js";
+import { ruleArb, settingsArb, snapshotArb, snapshotPairArb } from "./arbitraries.js";
 
 const TOP_N = 8;
 
@@ -28,6 +29,51 @@ describe("judgeSnapshot properties", () => {
         expect(alerted).toEqual(v1.matches);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("judgeSnapshot and stepLifecycle over generated snapshot sequences", () => {
+  const lifecycleArb = fc.record({
+    for_snapshots: fc.integer({ min: 1, max: 3 }),
+    resolve: fc.boolean(),
+    resolve_after_snapshots: fc.integer({ min: 1, max: 3 }),
+    cooldown_ms: fc.constantFrom(0, 2500),
+  });
+
+  /** The kinds each snapshot appends for one subscription on the previous baseline, as ingest would. */
+  function replay(history: SnapshotData[], settings: RankSettings, rule: Rule, lifecycle: Lifecycle): (string | null)[] {
+    let state = INITIAL_LIFECYCLE_STATE;
+    return history.map((next, k) => {
+      const previous = k === 0 ? null : { id: `s${k - 1}`, data: history[k - 1]! };
+      const { verdicts } = judgeSnapshot({ next, settings, previous, baselines: new Map(), subscriptions: [{ subscription: 0, rule, baselineId: previous?.id ?? null }] });
+      const step = stepLifecycle(lifecycle, state, verdicts[0]!.outcome, k * 1000);
+      state = step.state;
+      return step.emit?.kind ?? null;
+    });
+  }
+
+  it("a repeated snapshot appends nothing and changes no later alert", () => {
+    fc.assert(
+      fc.property(
+        fc.array(snapshotArb, { minLength: 1, maxLength: 8 }),
+        settingsArb,
+        ruleArb(TOP_N),
+        lifecycleArb,
+        fc.nat(),
+        (history, s, rule, lifecycle, at) => {
+          const settings = { ...s, topN: TOP_N, primaryMetricField: null };
+          const k = at % history.length;
+          const repeated = [...history.slice(0, k + 1), { rows: [...history[k]!.rows], primaryMetric: history[k]!.primaryMetric }, ...history.slice(k + 1)];
+          // Times shift by one step after the repeat, so only a cooldown of 0 compares exactly.
+          const l = { ...lifecycle, cooldown_ms: 0 };
+          const once = replay(history, settings, rule, l);
+          const twice = replay(repeated, settings, rule, l);
+          expect(twice[k + 1]).toBeNull();
+          expect([...twice.slice(0, k + 1), ...twice.slice(k + 2)]).toEqual(once);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

@@ -89,6 +89,13 @@ describe("the byte bound of a trace", () => {
     expect(trace.children).toHaveLength(255);
   });
 
+  it("keeps the root's unchanged flag through a cut", () => {
+    const wide: TraceNode = { node: "or", matched: false, unchanged: true, children: range(600).map(() => ({ node: "set_added_min", matched: false, value: 0, threshold: 1 })) };
+    const cut = boundTrace(wide);
+    expect(cut).toMatchObject({ matched: false, unchanged: true, truncated: true });
+    expect(bytes(cut)).toBeLessThanOrEqual(TRACE_MAX_BYTES);
+  });
+
   it("leaves a trace within the bound as it was, without truncated", () => {
     const small: TraceNode = { node: "not", matched: true, children: [{ node: "set_added_min", matched: false, value: 1, threshold: 2 }] };
     expect(boundTrace(small)).toEqual(small);
