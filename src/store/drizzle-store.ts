@@ -4,9 +4,11 @@ import { and, count, desc, eq, getTableColumns, gt, isNotNull, lt, lte, ne, sql 
 import { redactSubscription } from "../core/redact.js";
 import type { Database, Tx } from "./database.js";
 import { acksCovering, recordAck } from "./ack-log.js";
+import { backtest } from "./backtest.js";
 import { settingsColumns, updateDashboard } from "./dashboard-update.js";
 import { getDelivery, listDeliveries, retryDelivery } from "./delivery-ledger.js";
 import { appendEvents, readEvents } from "./event-log.js";
+import { explain } from "./explain.js";
 import { rotateSecret } from "./subscription-secrets.js";
 import { deliveriesBySubscription, readAlertMarks } from "./audit-ledger.js";
 import { auditSummary, readSnapshotMarks } from "./audit-log.js";
@@ -17,6 +19,7 @@ import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
 import { pruneAll, prunePass } from "./retention-batches.js";
 import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
+import { updateSubscription } from "./subscription-update.js";
 import type {
   CreatedSubscription,
   QuotaExceeded,
@@ -154,6 +157,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
             subscriberId: input.subscriber_id,
             thresholdJson: input.threshold_json,
             fallback: input.fallback,
+            baseline: input.baseline ?? null,
+            lifecycle: input.lifecycle ?? null,
             owner: input.owner,
             secret: secrets.secret,
             fallbackSecret: secrets.fallback_secret,
@@ -192,6 +197,14 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         return appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now());
       });
     },
+
+    updateSubscription: (dashboardId, id, patch, actor, newFallbackSecret) => updateSubscription(db, dashboardId, id, patch, actor, newFallbackSecret, now()),
+    async backtest(dashboardId, input) {
+      const result = await backtest(db, dashboardId, input);
+      if (!result) throw new Error(`dashboard ${dashboardId} vanished`);
+      return result;
+    },
+    explain: (dashboardId, subscriptionId, snapshotId) => explain(db, cache, dashboardId, subscriptionId, snapshotId),
 
     readEvents: (dashboardId, query) => readEvents(db, dashboardId, query),
     auditSummary: (dashboardId, range) => auditSummary(db, dashboardId, range),
