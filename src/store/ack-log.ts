@@ -41,9 +41,10 @@ export async function recordAck(db: Db, persona: string, dashboardId: string, se
             inArray(deliveries.subscriptionId, personaSubscriptions),
             // Acked before its deadline (the alert's time plus after_ms). Not "next_attempt_at > now": a row
             // past its deadline may be leased, its next_attempt_at pushed ahead, and being sent right now.
-            sql`exists (select 1 from ${events} join ${subscriptions} s on s.dashboard_id = ${events.dashboardId}
-              where ${events.dashboardId} = ${dashboardId} and ${events.seq} = ${deliveries.seq} and s.id = ${deliveries.subscriptionId}
-              and ${events.at} + (s.fallback->>'after_ms')::bigint * interval '1 millisecond' > ${at.toISOString()}::timestamptz)`,
+            // Aliased and spelt out: drizzle may leave a column unqualified, which in the subquery would name its own.
+            sql`exists (select 1 from ${events} e join ${subscriptions} s on s.dashboard_id = e.dashboard_id
+              where e.dashboard_id = ${dashboardId} and e.seq = ${sql.identifier("deliveries")}.seq and s.id = ${sql.identifier("deliveries")}.subscription_id
+              and e.at + (s.fallback->>'after_ms')::bigint * interval '1 millisecond' > ${at.toISOString()}::timestamptz)`,
           ),
         ),
     ]);

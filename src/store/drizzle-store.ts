@@ -10,6 +10,7 @@ import { getDelivery, listDeliveries, retryDelivery } from "./delivery-ledger.js
 import { appendEvents, readEvents } from "./event-log.js";
 import { explain } from "./explain.js";
 import { rotateSecret } from "./subscription-secrets.js";
+import { deliveriesBySubscription, readAlertMarks } from "./audit-ledger.js";
 import { auditSummary, readSnapshotMarks } from "./audit-log.js";
 import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
@@ -211,6 +212,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     recordAck: (persona, dashboardId, seq, session = null) => recordAck(db, persona, dashboardId, seq, session, now()),
     updateDashboardLogged: (id, patch, actor) => updateDashboard(db, id, patch, now(), actor),
+    readAlertMarks: (dashboardId, range, afterSeq, limit) => readAlertMarks(db, dashboardId, range, afterSeq, limit),
+    deliveriesBySubscription: (dashboardId, range) => deliveriesBySubscription(db, dashboardId, range),
     listDeliveries: (dashboardId, query) => listDeliveries(db, dashboardId, query),
     getDelivery: (dashboardId, id) => getDelivery(db, dashboardId, id),
     retryDelivery: (dashboardId, id) => retryDelivery(db, dashboardId, id, now()),

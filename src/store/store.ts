@@ -5,6 +5,7 @@ import type { Diff, Row, Rule } from "../core/types.js";
 import type { BacktestInput, BacktestResult, BacktestTooMany, Explanation } from "./rule-tools.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { AckRecord } from "./ack-log.js";
+import type { AlertMark, SubscriptionDeliveries } from "./audit-ledger.js";
 import type { DashboardUpdate } from "./dashboard-update.js";
 import type { Delivery, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
 import type { FollowedHeads } from "./followed-heads.js";
@@ -262,6 +263,10 @@ export interface Store {
   prune(cutoffs: RetentionCutoffs, options: PruneOptions): Promise<PruneCounts | "busy">;
   /** Version 2's journaled PATCH: appends dashboard.updated when something changed. */
   updateDashboardLogged(id: string, patch: Partial<DashboardSettings>, actor: string): Promise<DashboardUpdate>;
+  /** Up to `limit` alerts of the range after `afterSeq`, in seq order, with where they went and whether they were seen. */
+  readAlertMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<AlertMark[]>;
+  /** How the deliveries of the range's alerts ended, per subscription, counted by the database. */
+  deliveriesBySubscription(dashboardId: string, range: AuditRange): Promise<SubscriptionDeliveries[]>;
   /** The delivery ledger (store/delivery-ledger.ts). */
   listDeliveries(dashboardId: string, query: DeliveryQuery): Promise<Delivery[]>;
   getDelivery(dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null>;

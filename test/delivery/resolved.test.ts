@@ -1,81 +1,65 @@
-// alert.resolved goes out like alert.matched: a direct outbox row (written by the lifecycle's ingest; here
-// by hand, in the same shape) reaches a standardwebhooks-verified receiver and a real SMTP server.
-import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+// alert.resolved travels like alert.matched: a resolving lifecycle's firing and its resolution both reach a
+// webhook receiver (verified with standardwebhooks) and an SMTP server, from the outbox ingest wrote.
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redactSubscriber } from "../../src/core/redact.js";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
-import { appendEvents } from "../../src/store/event-log.js";
-import { dashboards, deliveries } from "../../src/store/schema.js";
-import { alertingDashboard, createDeliveryFixture, newSecret, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startSmtpReceiver, type SmtpReceiver } from "./helpers/smtp-receiver.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
+import { newSecret, outbox } from "./helpers/delivery-fixture.js";
+import { startSmtpReceiver } from "./helpers/smtp-receiver.js";
+import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
-let f: DeliveryFixture;
-let smtp: SmtpReceiver;
-let hooks: WebhookReceiver;
-beforeAll(async () => {
-  [f, smtp, hooks] = await Promise.all([createDeliveryFixture(), startSmtpReceiver(), startWebhookReceiver()]);
-});
-afterAll(async () => {
-  await Promise.all([f.close(), smtp.close(), hooks.close()]);
-});
+const suite = useDeliveryFixture();
+
+const LIFECYCLE = { for_snapshots: 1, resolve: true, resolve_after_snapshots: 1, cooldown_ms: 0 };
 
 describe("alert.resolved deliveries", () => {
-  it("delivers an alert.resolved to a webhook (snapshot_a and diff null) and by email (the subject says resolved)", async () => {
+  it("reaches the webhook receiver, signed, and the SMTP server after the alert it resolves", async () => {
+    const { f } = suite;
+    const [hooks, smtp] = await Promise.all([suite.receiver(), startSmtpReceiver()]);
+    onTestFinished(() => smtp.close());
+    const d = "resolved-delivery";
+    const created = await f.store.createDashboard(d, { name: "Resolving", id_field: "id", rank_by: null, top_n: 10, primary_metric_field: null, metadata: {}, source_url: null });
+    expect(created).not.toBe("conflict");
     const secret = newSecret();
-    const { subscriptions, snapshots } = await alertingDashboard(
-      f.store,
-      "resolved",
-      [
-        { kind: "webhook", subscriberId: `${hooks.url}/resolved`, secret },
-        { kind: "email", subscriberId: "oncall@example.com" },
-      ],
-      1,
-      "Revenue",
-    );
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
-    // The matched alerts first, so only the resolved ones are left.
-    expect(await worker.runOnce()).toBe(2);
-    const firedSeqs = snapshots[1]!.alerts.map((a) => a.seq);
-    const snapshotId = snapshots[1]!.snapshot_id;
-
-    const entries = await f.database.db.transaction(async (tx) => {
-      const [d] = await tx.select().from(dashboards).where(eq(dashboards.id, "resolved")).for("update");
-      const drafts = subscriptions.map((s, i) => ({
-        kind: "alert.resolved" as const,
-        data: { subscription_id: s.id, subscriber_kind: s.subscriber_kind, subscriber_id: redactSubscriber(s.subscriber_kind, s.subscriber_id), snapshot_id: snapshotId, fired_seq: firedSeqs[i]!, trace: { node: "set_added_min", matched: false } },
-      }));
-      const appended = await appendEvents(tx, "resolved", d!.headSeq, drafts, "publisher", f.clock.now());
-      await tx.insert(deliveries).values(
-        subscriptions.map((s, i) => ({
-          id: randomUUID(),
-          dashboardId: "resolved",
-          seq: appended[i]!.event.seq,
-          subscriptionId: s.id,
-          channel: s.subscriber_kind as "webhook" | "email",
-          target: s.subscriber_id,
-          reason: "direct" as const,
-          nextAttemptAt: f.clock.now(),
-        })),
+    const sub = (kind: "webhook" | "email", subscriberId: string, s: string | null) =>
+      f.store.createSubscription(
+        { dashboard_id: d, subscriber_kind: kind, subscriber_id: subscriberId, threshold_json: { set_added_min: 1 }, fallback: null, owner: "tester", lifecycle: LIFECYCLE },
+        { secret: s, fallback_secret: null },
+        "tester",
       );
-      return appended;
-    });
-    expect(await worker.runOnce()).toBe(2);
+    const hook = (await sub("webhook", `${hooks.url}/${d}`, secret)).subscription.id;
+    await sub("email", "ops@example.com", null);
+    const seqs: { seq: number; hook: boolean }[] = [];
+    for (const [minute, ids] of [[0, ["a"]], [1, ["a", "b"]], [2, ["a"]]] as const) {
+      const result = await f.store.ingestSnapshot({ dashboardId: d, rows: ids.map((id) => ({ id })), primaryMetric: null, takenAt: new Date(Date.UTC(2026, 0, 1, 0, minute)), actor: "tester" });
+      if (!result.ok) throw new Error(result.error);
+      seqs.push(...result.value.alerts.map((a) => ({ seq: a.seq, hook: a.subscription_id === hook })));
+    }
+    expect(seqs).toHaveLength(4);
+    // Both subscriptions fire on the second snapshot and resolve on the third.
+    const [firedHook, resolvedHook] = seqs.filter((a) => a.hook).map((a) => a.seq);
+    const [firedMail] = seqs.filter((a) => !a.hook).map((a) => a.seq);
+
+    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
+    expect(await worker.runOnce()).toBe(4);
     await worker.stop();
 
-    const hook = hooks.requests.filter((r) => r.path === "/resolved")[1]!;
-    const body = new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as Record<string, unknown>;
-    expect(body).toEqual({ dashboard_id: "resolved", snapshot_a: null, snapshot_b: snapshotId, diff: null, event: entries[0]!.event });
-    expect(hook.headers["webhook-id"]).toBe(`resolved:${entries[0]!.event.seq}`);
+    const received = hooks.requests.filter((r) => r.path === `/${d}`);
+    const verified = received.map((r) =>
+      new Webhook(secret).verify(r.body, {
+        "webhook-id": String(r.headers["webhook-id"]),
+        "webhook-timestamp": String(r.headers["webhook-timestamp"]),
+        "webhook-signature": String(r.headers["webhook-signature"]),
+      }) as { event: { seq: number; kind: string; data: { fired_seq?: number } } },
+    );
+    const resolved = verified.find((b) => b.event.kind === "alert.resolved");
+    expect(verified.map((b) => b.event.seq).sort()).toEqual([firedHook, resolvedHook].sort());
+    expect(resolved).toMatchObject({ event: { seq: resolvedHook, data: { fired_seq: firedHook } } });
+    expect(received.find((r) => String(r.headers["webhook-id"]) === `${d}:${resolvedHook}`)).toBeDefined();
 
-    const mail = smtp.messages.filter((m) => m.to.includes("oncall@example.com"))[1]!;
-    expect(mail.subject).toBe(`[Dashwatch] Revenue: resolved (the alert of event ${firedSeqs[1]})`);
-    expect(mail.text).toContain("is resolved");
-    expect(mail.text).toContain(snapshotId);
-    const ledger = await f.store.listDeliveries("resolved", { owner: null, status: "delivered", limit: 10 });
-    expect(ledger.filter((d) => entries.some((e) => e.event.seq === d.seq))).toHaveLength(2);
+    const mails = smtp.messages.filter((m) => m.to.includes("ops@example.com"));
+    expect(mails).toHaveLength(2);
+    expect(mails.some((m) => m.text.includes("resolved") && m.text.includes(String(firedMail)))).toBe(true);
+    expect((await outbox(f.database, d)).map((r) => r.status)).toEqual(["delivered", "delivered", "delivered", "delivered"]);
   });
 });
