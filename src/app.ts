@@ -10,9 +10,14 @@ import { buildOpenApi } from "./http/openapi.js";
 import { closeAfterResponse } from "./http/lingering-close.js";
 import { HttpProblem, problemResponse } from "./http/problem.js";
 import { createRateLimiter } from "./http/rate-limit.js";
+import { alertRoutes } from "./http/routes/alerts.js";
 import { auditRoutes } from "./http/routes/audit.js";
+import { backtestRoutes } from "./http/routes/backtest.js";
+import { deliveryRoutes } from "./http/routes/deliveries.js";
+import { rotateSecretRoutes } from "./http/routes/rotate-secret.js";
 import { dashboardRoutes } from "./http/routes/dashboards.js";
 import { eventRoutes } from "./http/routes/events.js";
+import { explainRoutes } from "./http/routes/explain.js";
 import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
 
@@ -106,8 +111,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.route("/api/dashboard", dashboardRoutes(deps));
   app.route("/api/dashboard", snapshotRoutes(deps));
   app.route("/api/dashboard", subscriptionRoutes(deps));
+  app.route("/api/dashboard", rotateSecretRoutes(deps));
+  app.route("/api/dashboard", deliveryRoutes(deps));
+  app.route("/api/dashboard", alertRoutes(deps));
   app.route("/api/dashboard", eventRoutes(deps));
   app.route("/api/dashboard", auditRoutes(deps));
+  app.route("/api/dashboard", backtestRoutes(deps));
+  app.route("/api/dashboard", explainRoutes(deps));
   deps.mount?.(app);
   return app;
 }

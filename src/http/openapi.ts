@@ -4,13 +4,17 @@ import { PROBLEM_TYPE_BASE } from "./problem.js";
 import { snapshotBodyJsonSchema } from "./snapshot-body-schema.js";
 import {
   auditQuerySchema,
+  backtestSchema,
   dashboardCreateSchema,
   dashboardListQuerySchema,
   dashboardPatchSchema,
   eventsQuerySchema,
+  explainQuerySchema,
   snapshotsQuerySchema,
   subscriptionCreateSchema,
+  subscriptionPatchSchema,
 } from "./schemas.js";
+import { deliveriesQuerySchema } from "./routes/deliveries.js";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(s, { io, unrepresentable: "any" });
 
@@ -81,6 +85,31 @@ export function buildOpenApi(version: string, limits: { maxRows: number } = { ma
       "/api/dashboard/{id}/subscriptions/{sub_id}": {
         parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         delete: { summary: "Delete a subscription", responses: { 204: { description: "deleted" }, ...errors } },
+        patch: { summary: "Change a subscription's rule, baseline, lifecycle, fallback or enabled", requestBody: body(subscriptionPatchSchema), responses: { 200: json("subscription"), ...errors } },
+      },
+      "/api/dashboard/{id}/subscriptions/{sub_id}/explain": {
+        parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }, ...queryParams(explainQuerySchema)],
+        get: { summary: "Why a stored snapshot did or did not alert this subscription", responses: { 200: json("snapshot_id, baseline_snapshot_id, matched, trace"), 410: problem, ...errors } },
+      },
+      "/api/dashboard/{id}/backtest": {
+        parameters: [idParam],
+        post: { summary: "Replay a rule over the stored snapshots (writes nothing)", requestBody: body(backtestSchema), responses: { 200: json("evaluated, firings"), ...errors } },
+      },
+      "/api/dashboard/{id}/subscriptions/{sub_id}/rotate-secret": {
+        parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: { summary: "Rotate a webhook subscription's secret (the old one signs beside it for 24 h)", responses: { 200: json("{secret}, shown once"), ...errors } },
+      },
+      "/api/dashboard/{id}/deliveries": {
+        parameters: [idParam, ...queryParams(deliveriesQuerySchema)],
+        get: { summary: "The delivery ledger, in (seq, id) order", responses: { 200: json("deliveries, next_after"), ...errors } },
+      },
+      "/api/dashboard/{id}/deliveries/{delivery_id}/retry": {
+        parameters: [idParam, { name: "delivery_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: { summary: "Send a failed delivery again, now", responses: { 200: json("delivery"), ...errors } },
+      },
+      "/api/dashboard/{id}/alerts/{seq}": {
+        parameters: [idParam, { name: "seq", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+        get: { summary: "One alert: its event, deliveries and the acks that covered it", responses: { 200: json("event, deliveries, acks"), ...errors } },
       },
       "/api/dashboard/{id}/events": {
         parameters: [idParam, ...queryParams(eventsQuerySchema)],

@@ -1,8 +1,17 @@
 // The Store port: everything the hub keeps. One drizzle implementation runs on PostgreSQL and on PGlite.
+import type { Baseline } from "../core/baseline.js";
+import type { Lifecycle } from "../core/lifecycle.js";
 import type { Diff, Row, Rule } from "../core/types.js";
+import type { BacktestInput, BacktestResult, BacktestTooMany, Explanation } from "./rule-tools.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { AckRecord } from "./ack-log.js";
+import type { AlertMark, SubscriptionDeliveries } from "./audit-ledger.js";
+import type { DashboardUpdate } from "./dashboard-update.js";
+import type { Delivery, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
 import type { FollowedHeads } from "./followed-heads.js";
 import type { PruneCounts, PruneOptions, RetentionCutoffs } from "./retention-batches.js";
+
+export type { BacktestInput, BacktestResult, BacktestTooMany, Explanation, Firing } from "./rule-tools.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -61,9 +70,35 @@ export interface Subscription {
   owner: string;
   last_notified_snapshot_id: string | null;
   created_at: string;
+  /** What each snapshot is judged against; "previous" when unset. */
+  baseline: Baseline;
+  /** Normalized (every member present); null: every match alerts, as in version 1. */
+  lifecycle: Lifecycle | null;
+  /** The lifecycle's state with `resolve: true`, else null. */
+  state: "ok" | "firing" | null;
+  /** false once the delivery ledger disabled a failing webhook: alerts are still logged, not delivered. */
+  enabled: boolean;
 }
 
-export type SubscriptionInput = Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id">;
+export type SubscriptionInput = Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id" | "baseline" | "lifecycle" | "state" | "enabled"> &
+  Partial<Pick<Subscription, "baseline" | "lifecycle">>;
+
+/** A PATCH of a subscription: only the members given change; `fallback: null` removes it. */
+export interface SubscriptionPatch {
+  threshold_json?: Rule;
+  baseline?: Baseline;
+  lifecycle?: Lifecycle | null;
+  fallback?: Fallback | null;
+  enabled?: boolean;
+}
+
+export interface UpdatedSubscription {
+  subscription: Subscription;
+  /** The subscription.updated entry; empty when the PATCH changed nothing. */
+  entries: LogEntry[];
+  /** A new fallback webhook's secret, shown once: set when the PATCH gave a fallback webhook and there was none. */
+  fallback_secret: string | null;
+}
 
 /** Secrets live beside the subscription and leave the store only when a delivery needs them. */
 export interface SubscriptionSecrets {
@@ -113,11 +148,18 @@ export interface IngestInput {
   idempotencyKey?: string;
 }
 
+/** One alert an ingest appended; `kind` is the event kind. */
+export interface AlertRef {
+  subscription_id: string;
+  seq: number;
+  kind: "alert.matched" | "alert.resolved";
+}
+
 export interface IngestOutcome {
   snapshot_id: string;
   seq_range: { from: number; to: number };
   diff: Diff | null;
-  alerts: { subscription_id: string; seq: number }[];
+  alerts: AlertRef[];
   /** Committed entries, in seq order, for the broker. */
   entries: LogEntry[];
 }
@@ -193,12 +235,18 @@ export interface Store {
   listSubscriptions(dashboardId: string, owner: string | null): Promise<Subscription[]>;
   getSubscription(dashboardId: string, id: string): Promise<Subscription | null>;
   deleteSubscription(dashboardId: string, id: string, actor: string): Promise<LogEntry[] | null>;
+  /** null: no such subscription. `newFallbackSecret` is used only when the patch adds a fallback webhook where none was. */
+  updateSubscription(dashboardId: string, id: string, patch: SubscriptionPatch, actor: string, newFallbackSecret: string): Promise<UpdatedSubscription | null>;
+  /** Rule tools: the stored history judged as ingest would (backtest), and one snapshot explained. */
+  backtest(dashboardId: string, input: BacktestInput): Promise<BacktestResult | BacktestTooMany>;
+  explain(dashboardId: string, subscriptionId: string, snapshotId: string): Promise<Explanation | "not-found" | "gone">;
 
   readEvents(dashboardId: string, query: EventQuery): Promise<EventPage>;
   auditSummary(dashboardId: string, range: AuditRange): Promise<AuditSummary>;
   /** Up to `limit` snapshot.created events of the range after `afterSeq`, in seq order. */
   readSnapshotMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<SnapshotMark[]>;
-  recordAck(persona: string, dashboardId: string, seq: number): Promise<void>;
+  /** Journals the ack (time, session) and cancels the persona's fallbacks it made unnecessary. */
+  recordAck(persona: string, dashboardId: string, seq: number, session?: string | null): Promise<void>;
   /** Whether the persona has a persona subscription on the dashboard (who may ack there). */
   hasPersonaSubscription(dashboardId: string, persona: string): Promise<boolean>;
   ackedSeq(persona: string, dashboardId: string): Promise<number>;
@@ -213,6 +261,20 @@ export interface Store {
   followedHeads(dashboardIds: readonly string[], personas: readonly string[]): Promise<FollowedHeads>;
   /** One retention pass, on one node at a time: "busy" when another node's pass holds the lock. */
   prune(cutoffs: RetentionCutoffs, options: PruneOptions): Promise<PruneCounts | "busy">;
+  /** Version 2's journaled PATCH: appends dashboard.updated when something changed. */
+  updateDashboardLogged(id: string, patch: Partial<DashboardSettings>, actor: string): Promise<DashboardUpdate>;
+  /** Up to `limit` alerts of the range after `afterSeq`, in seq order, with where they went and whether they were seen. */
+  readAlertMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<AlertMark[]>;
+  /** How the deliveries of the range's alerts ended, per subscription, counted by the database. */
+  deliveriesBySubscription(dashboardId: string, range: AuditRange): Promise<SubscriptionDeliveries[]>;
+  /** The delivery ledger (store/delivery-ledger.ts). */
+  listDeliveries(dashboardId: string, query: DeliveryQuery): Promise<Delivery[]>;
+  getDelivery(dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null>;
+  retryDelivery(dashboardId: string, id: string): Promise<RetryResult>;
+  /** The acks by `persona` of a seq ≥ `seq`, earliest first, bounded (store/ack-log.ts). */
+  acksCovering(dashboardId: string, persona: string, seq: number): Promise<AckRecord[]>;
+  /** Webhook subscriptions only; false when there is none with that id. */
+  rotateSecret(dashboardId: string, id: string, secret: string): Promise<boolean>;
   /** Cheap liveness check for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

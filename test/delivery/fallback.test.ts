@@ -37,13 +37,14 @@ const hooksFor = (dashboardId: string) => hooks.requests.filter((r) => r.path ==
 const mailsFor = (dashboardId: string) => smtp.messages.filter((m) => m.to.includes(`${dashboardId}@example.com`));
 
 describe("fallback deliveries", () => {
-  it("sends nothing when the persona acks the alert within after_ms", async () => {
+  it("sends nothing when the persona acks the alert within after_ms: the ack cancels the fallbacks at once", async () => {
     const { worker, persona, seq } = await personaWithFallback("fb-acked");
     f.clock.advance(AFTER_MS - 1);
     expect(await worker.runOnce()).toBe(0);
-    await f.store.recordAck(persona, "fb-acked", seq);
+    await f.store.recordAck(persona, "fb-acked", seq, "session-1");
     f.clock.advance(1);
-    expect(await worker.runOnce()).toBe(2);
+    // Nothing left for the queue to settle: the ack did.
+    expect(await worker.runOnce()).toBe(0);
     await worker.stop();
 
     expect(hooksFor("fb-acked")).toHaveLength(0);
@@ -77,6 +78,18 @@ describe("fallback deliveries", () => {
       { channel: "email", status: "delivered", attempts: 1 },
       { channel: "webhook", status: "delivered", attempts: 1 },
     ]);
+  });
+
+  it("leaves a fallback acked after its deadline to the queue, which cancels it if it was not tried yet", async () => {
+    const { worker, persona, seq } = await personaWithFallback("fb-due");
+    // An ack after the deadline does not cancel at ack time: by then the fallback may be on its way.
+    f.clock.advance(AFTER_MS);
+    await f.store.recordAck(persona, "fb-due", seq);
+    expect(await outbox(f.database, "fb-due")).toMatchObject([{ status: "pending" }, { status: "pending" }]);
+    expect(await worker.runOnce()).toBe(2);
+    await worker.stop();
+    expect(hooksFor("fb-due")).toHaveLength(0);
+    expect(await outbox(f.database, "fb-due")).toMatchObject([{ status: "cancelled" }, { status: "cancelled" }]);
   });
 
   it("does not send a fallback before after_ms, even when nobody acked", async () => {

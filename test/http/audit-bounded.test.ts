@@ -14,6 +14,8 @@ function referenceReport(id: string, range: { from: string | null; to: string | 
   const byKind: Record<string, number> = {};
   const alerts = new Map<string, { subscription_id: string; subscriber_kind: string; subscriber_id: string; alerts: number }>();
   const snapshots: { snapshot_id: string; seq: number; at: string; actor: string }[] = [];
+  const alertMarks: unknown[] = [];
+  const deliveries = new Map<string, number>();
   let contiguous = true;
   events.forEach((e, i) => {
     byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
@@ -24,6 +26,11 @@ function referenceReport(id: string, range: { from: string | null; to: string | 
       const row = alerts.get(sid) ?? { subscription_id: sid, subscriber_kind: String(e.data.subscriber_kind), subscriber_id: String(e.data.subscriber_id), alerts: 0 };
       row.alerts += 1;
       alerts.set(sid, row);
+      // Nothing runs a worker here: every webhook alert has one pending direct delivery, and nobody acked.
+      const kind = String(e.data.subscriber_kind);
+      const went = kind === "webhook" ? [{ channel: "webhook", reason: "direct", status: "pending" }] : [];
+      if (kind === "webhook") deliveries.set(sid, (deliveries.get(sid) ?? 0) + 1);
+      alertMarks.push({ seq: e.seq, kind: e.kind, at: e.at, subscription_id: sid, subscriber_kind: kind, subscriber_id: String(e.data.subscriber_id), deliveries: went, seen: kind === "persona" ? false : null });
     }
   });
   return {
@@ -37,7 +44,9 @@ function referenceReport(id: string, range: { from: string | null; to: string | 
     contiguous,
     by_kind: byKind,
     alerts_by_subscription: [...alerts.values()].sort((a, b) => b.alerts - a.alerts),
+    deliveries_by_subscription: [...deliveries].map(([subscription_id, n]) => ({ subscription_id, deliveries: n, delivered: 0, failed: 0, cancelled: 0, pending: n, success_rate: null })),
     snapshots,
+    alerts: alertMarks,
     truncated: false,
   };
 }
@@ -153,6 +162,8 @@ describe("audit report on a 20 000-event log", () => {
       { subscription_id: "sub-0", subscriber_kind: "webhook", subscriber_id: "https://hooks.example.com", alerts: 1666 },
     ]);
     expect(r.snapshots).toHaveLength(N / 4);
+    expect(r.alerts).toHaveLength(N / 4);
+    expect(r.alerts[0]).toEqual({ seq: 1, kind: "alert.matched", at: expect.any(String), subscription_id: "sub-1", subscriber_kind: "webhook", subscriber_id: "https://hooks.example.com", deliveries: [], seen: null });
     expect(r.snapshots.map((s: { seq: number }) => s.seq)).toEqual(Array.from({ length: N / 4 }, (_, i) => 4 * (i + 1)));
     expect(text).not.toContain("hookPassword");
     // The log itself is never loaded: one summary, and the 5 000 snapshots in pages of AUDIT_PAGE rows.

@@ -1,0 +1,39 @@
+// The rule tools' shapes (backtest, explain): they read and judge stored history and write nothing.
+import type { Baseline } from "../core/baseline.js";
+import type { Lifecycle } from "../core/lifecycle.js";
+import type { Rule } from "../core/types.js";
+
+export interface BacktestInput {
+  rule: Rule;
+  baseline: Baseline;
+  lifecycle: Lifecycle | null;
+  from?: Date;
+  to?: Date;
+  /** At most this many snapshots in the range; more → BacktestTooMany, nothing judged. */
+  maxSnapshots: number;
+}
+
+export interface Firing {
+  kind: "matched" | "resolved";
+  snapshot_id: string;
+  taken_at: string;
+  baseline_snapshot_id: string | null;
+  trace: unknown;
+}
+
+export interface BacktestResult {
+  evaluated: number;
+  firings: Firing[];
+}
+
+export interface BacktestTooMany {
+  error: "too-many";
+  count: number;
+}
+
+export interface Explanation {
+  snapshot_id: string;
+  baseline_snapshot_id: string | null;
+  matched: boolean;
+  trace: unknown;
+}
