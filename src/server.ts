@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { createApp } from "./app.js";
+import { commitHook, createCommittedWrites } from "./app/committed-writes.js";
 import type { Broker } from "./broker/broker.js";
 import { createMemoryBroker } from "./broker/memory-broker.js";
 import { createRedisBroker } from "./broker/redis-broker.js";
@@ -17,7 +18,6 @@ import { createHub } from "./hub/hub.js";
 import { createLogger } from "./logger.js";
 import { createRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
-import type { LogEntry } from "./protocol/event.js";
 import { openDatabase } from "./store/database.js";
 import { createDrizzleStore } from "./store/drizzle-store.js";
 import { createDeliveryWorker } from "./delivery/delivery-worker.js";
@@ -68,16 +68,13 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   });
 
   const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics });
-  const publish = (entries: LogEntry[]) => {
-    if (config.testCrashBeforePublish && entries.some((e) => e.event.dashboard_id === config.testCrashBeforePublish)) process.kill(process.pid, "SIGKILL");
-    hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
-    // Only direct webhook/email deliveries are due at once; a persona's fallback waits its after_ms, which
-    // the worker's poll takes, so a persona-only commit costs the outbox no claim query.
-    if (entries.some((e) => e.event.kind === "alert.matched" && e.event.data.subscriber_kind !== "persona")) deliveries.kick();
-  };
+  const writes = createCommittedWrites({
+    store,
+    onCommitted: commitHook({ hub, deliveries, logger, crashBeforePublish: config.testCrashBeforePublish }),
+  });
   const app = createApp({
     store,
-    publish,
+    writes,
     logger,
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
@@ -101,7 +98,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   retention.start();
   const scheduler = createScheduler({
     store,
-    publish,
+    writes,
     logger,
     source: { allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs, maxBytes: config.maxBodyBytes, maxRows: config.maxRows },
   });
