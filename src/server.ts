@@ -15,6 +15,7 @@ import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
+import { hubConfigOf } from "./hub/hub-config.js";
 import { createLogger } from "./logger.js";
 import { createRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
@@ -52,18 +53,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     verifyToken,
     logger,
     metrics,
-    config: {
-      wsMaxFrameBytes: config.ws.maxFrameBytes,
-      wsOutboundBudgetBytes: config.ws.outboundBudgetBytes,
-      wsSlowCloseMs: config.ws.slowCloseMs,
-      wsMaxConnectionsPerPersona: config.ws.maxConnectionsPerPersona,
-      wsMaxChannels: config.ws.maxChannels,
-      heartbeatMs: config.ws.heartbeatMs,
-      wsMaxOpsPerSec: config.ws.maxOpsPerSec,
-      wsMaxPending: config.ws.maxPending,
-      authTimeoutMs: 10_000,
-      replayPageSize: 500,
-    },
+    config: hubConfigOf(config.ws),
     tuning: { reconcileMs: config.hubReconcileMs },
   });
 

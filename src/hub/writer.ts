@@ -1,7 +1,8 @@
 // One connection's outbound side. Frames arrive already framed for the wire (wire.ts) and are written
 // straight to the upgraded TCP socket; ws still owns the handshake, reading, pings and the close. That
-// is safe because ws writes synchronously whenever compression is off and no Blob is sent (both hold
-// here), so the order of bytes on the socket is the order of calls. Writes are coalesced per loop turn
+// is safe because ws writes synchronously whenever compression is off (raw-socket.ts refuses to build
+// a server with it) and no Blob is sent (the hub sends none), so the order of bytes on the socket is the
+// order of calls. Writes are coalesced per loop turn
 // (coalesce.ts). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
 // the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
 // and once the socket has drained to half the budget the client gets one
