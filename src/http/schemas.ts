@@ -3,8 +3,10 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { isoInstant } from "../input/instant.js";
 import { EVENT_KINDS } from "../protocol/event.js";
+import { DASHBOARD_ID } from "../protocol/frames.js";
 
-export const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+/** Also here, where routes have always found it; the pattern itself is the protocol's. */
+export { DASHBOARD_ID };
 export const MAX_TOP_N = 1000;
 /** Also here, where the request shapes are, for routes that build their own. */
 export { isoInstant };
@@ -32,7 +34,7 @@ const dashboardSettings = {
 };
 
 export const dashboardCreateSchema = z.object({
-  id: z.string().regex(DASHBOARD_ID, "must match [a-z0-9][a-z0-9_-]{0,127}"),
+  id: z.string().regex(DASHBOARD_ID, `must match ${DASHBOARD_ID.source.slice(1, -1)}`),
   ...Object.fromEntries(Object.entries(dashboardSettings).map(([k, v]) => [k, v.optional()])),
 } as { id: z.ZodString } & { [K in keyof typeof dashboardSettings]: z.ZodOptional<(typeof dashboardSettings)[K]> });
 
