@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { createCluster } from "redis";
 import { keySlot } from "./key-slot.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 export type Cluster = ReturnType<typeof createCluster>;
 export type ShardListener = (message: string, channel: string) => void;

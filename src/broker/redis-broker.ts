@@ -3,12 +3,12 @@
 // per-node channel, so a subscriber that went silent (half-open socket, paused server) is caught too.
 import { randomBytes, randomUUID } from "node:crypto";
 import { pino, type Logger } from "pino";
-import { fullJitterBackoff, type BackoffOptions } from "./backoff.js";
+import { fullJitterBackoff, type BackoffOptions } from "../backoff.js";
 import type { Broker, BrokerState } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createManagedClient } from "./redis-client.js";
 import { createStateListeners } from "./state-listeners.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 /** The health and timing options both Redis brokers take. */
 export interface RedisHealthOptions {

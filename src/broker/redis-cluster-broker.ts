@@ -6,13 +6,13 @@
 import { randomBytes } from "node:crypto";
 import { pino, type Logger } from "pino";
 import { createCluster } from "redis";
-import { fullJitterBackoff } from "./backoff.js";
+import { fullJitterBackoff } from "../backoff.js";
 import { publishEach, type Broker, type BrokerState, type ShardHealth } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createShardProbe, ownerOf, type Cluster } from "./cluster-probe.js";
 import type { RedisHealthOptions } from "./redis-broker.js";
 import { createStateListeners } from "./state-listeners.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 /** Probes run per shard; `probeIntervalMs` also paces a down shard's recovery. */
 export interface RedisClusterBrokerOptions extends RedisHealthOptions {

@@ -1,18 +1,10 @@
 // JWT verification with jose: HS256 with a shared secret, or asymmetric keys from a JWKS URL.
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { Principal, VerifiedPrincipal, VerifyToken } from "../principal.js";
 
-export interface Principal {
-  sub: string;
-  roles: string[];
-}
-
-/** A principal as a token proves it, with the time (ms since epoch, tolerance included) the proof runs out. */
-export interface VerifiedToken extends Principal {
-  expiresAt: number;
-}
-
-export type VerifyToken = (token: string) => Promise<VerifiedToken | null>;
+/** Where routes have always found them; they are defined in src/principal.ts. */
+export type { Principal, VerifyToken };
 
 export interface AuthOptions {
   secret: string | null;
@@ -39,7 +31,7 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
-  const verified = new Map<string, { principal: VerifiedToken; until: number }>();
+  const verified = new Map<string, { principal: VerifiedPrincipal; until: number }>();
   return async (token) => {
     // A publisher sends the same token with every request; a signature checks out the same each time,
     // so it is checked once and the answer kept until the token's own expiry (tolerance included).

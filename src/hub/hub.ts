@@ -21,7 +21,8 @@ import { createHubMetrics } from "./hub-metrics.js";
 import { createLogReader } from "./log-reader.js";
 import { createRawSocketServer, writableRaw } from "./raw-socket.js";
 import { startReconciler } from "./reconcile.js";
-import { Session, type VerifyToken } from "./session.js";
+import type { VerifyToken } from "../principal.js";
+import { Session } from "./session.js";
 import { watchShardOutages } from "./shard-outage.js";
 
 export interface HubTuning {

@@ -2,7 +2,7 @@
 // webhooks holds at every fetch: the name is resolved, every address checked, and the connection pinned to one.
 import { pinnedGet } from "../delivery/pinned-post.js";
 import { resolvePublicAddress, type Resolver } from "../delivery/url-safety.js";
-import { within } from "../delivery/within.js";
+import { within } from "../timeout.js";
 import { checkJson } from "../input/json-guard.js";
 import { describeSnapshotBodyError, readSnapshotBody, type SnapshotBody } from "../input/snapshot-body.js";
 
