@@ -6,7 +6,7 @@ import { HttpProblem, validationProblem } from "../problem.js";
 import { snapshotsQuerySchema } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
 import { parseQuery } from "../validate.js";
-import { loadDashboard, requirePublisher } from "./dashboards.js";
+import { dashboardFromPath, publishersOnly } from "../middleware.js";
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
@@ -14,11 +14,10 @@ const goneProblem = () => new HttpProblem("gone", "the rows of this snapshot hav
 
 export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
   return new Hono<Env>()
-    .post("/:id/snapshot", async (c) => {
+    // The role first, then the only read of the dashboard row: the ingest judges against this head (see store/ingest.ts).
+    .post("/:id/snapshot", publishersOnly, dashboardFromPath(store), async (c) => {
       const principal = c.get("principal");
-      requirePublisher(principal);
-      // The only read of the dashboard row: the ingest judges against this head (see store/ingest.ts).
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const dashboard = c.get("dashboard");
       const { value, text } = await readJson(c);
       const body = parseSnapshotBody(value, dashboard.id_field, limits.maxRows, now());
 
@@ -47,8 +46,8 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
           return write satisfies never;
       }
     })
-    .get("/:id/snapshots", async (c) => {
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+    .get("/:id/snapshots", dashboardFromPath(store), async (c) => {
+      const dashboard = c.get("dashboard");
       const query = parseQuery(snapshotsQuerySchema, c.req.query());
       if (query.at !== undefined) {
         const snapshot = await store.snapshotAt(dashboard.id, new Date(query.at));
@@ -58,8 +57,8 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
       }
       return c.json({ snapshots: await store.listSnapshots(dashboard.id, query.limit) });
     })
-    .get("/:id/snapshots/:snapshot_id", async (c) => {
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+    .get("/:id/snapshots/:snapshot_id", dashboardFromPath(store), async (c) => {
+      const dashboard = c.get("dashboard");
       const id = c.req.param("snapshot_id");
       const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : null;
       if (!snapshot) throw new HttpProblem("not-found", "snapshot does not exist");
