@@ -2,7 +2,7 @@
 // dashboards and personas its sessions follow. 10 000 followed dashboards, plus 100 personas with a persona
 // subscription and an alert on 100 dashboards each (10 000 more rows). Usage: npx tsx bench/reconcile.bench.ts
 import postgres from "postgres";
-import { openStore } from "../src/store/open-store.js";
+import { openStore } from "../test/helpers/open-store.js";
 import { fmt, summarize, writeResult } from "./stats.js";
 
 const DASHBOARDS = Number(process.env.BENCH_RECONCILE_DASHBOARDS ?? 10_000);

@@ -21,7 +21,8 @@ import { explainRoutes } from "./http/routes/explain.js";
 import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
 
-export interface AppDeps extends ApiDeps {
+/** `publish` is not given: the routes' is `writes.onCommitted`, so every route's commits take the same path. */
+export interface AppDeps extends Omit<ApiDeps, "publish"> {
   verifyToken: VerifyToken;
   maxBodyBytes: number;
   rateLimitPerMin: number;
@@ -38,7 +39,8 @@ const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 
 const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
-export function createApp(deps: AppDeps): Hono<Env> {
+export function createApp(appDeps: AppDeps): Hono<Env> {
+  const deps = { ...appDeps, publish: appDeps.writes.onCommitted };
   const app = new Hono<Env>();
   const limiter = createRateLimiter(deps.rateLimitPerMin);
   const openapiDocument = buildOpenApi(deps.version ?? "0.1.0", { maxRows: deps.limits.maxRows });

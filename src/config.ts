@@ -1,5 +1,6 @@
 // The only reader of process.env. Every bad setting is reported at once, each naming its variable.
 import { z } from "zod";
+import { DEFAULT_HUB_CONFIG } from "./hub/hub-config.js";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 const LOG_FORMATS = ["json", "pretty"] as const;
@@ -68,14 +69,15 @@ const schema = z.object({
   // Default by mode, see toConfig.
   SNAPSHOT_CACHE_BYTES: int(0).optional(),
   MAX_PAGE_BYTES: int(1024).default(8388608),
-  WS_MAX_FRAME_BYTES: int(64).default(65536),
-  WS_OUTBOUND_BUDGET_BYTES: int(1024).default(1048576),
-  WS_SLOW_CLOSE_MS: int(1).default(30000),
-  WS_MAX_CONNECTIONS_PER_PERSONA: int(1).default(32),
-  WS_MAX_CHANNELS: int(1).default(128),
-  WS_HEARTBEAT_MS: int(100).default(25000),
-  WS_MAX_OPS_PER_SEC: int(1).default(50),
-  WS_MAX_PENDING: int(1).default(1000),
+  // The WebSocket defaults are the hub's own (src/hub/hub-config.ts), so there is one place to change them.
+  WS_MAX_FRAME_BYTES: int(64).default(DEFAULT_HUB_CONFIG.wsMaxFrameBytes),
+  WS_OUTBOUND_BUDGET_BYTES: int(1024).default(DEFAULT_HUB_CONFIG.wsOutboundBudgetBytes),
+  WS_SLOW_CLOSE_MS: int(1).default(DEFAULT_HUB_CONFIG.wsSlowCloseMs),
+  WS_MAX_CONNECTIONS_PER_PERSONA: int(1).default(DEFAULT_HUB_CONFIG.wsMaxConnectionsPerPersona),
+  WS_MAX_CHANNELS: int(1).default(DEFAULT_HUB_CONFIG.wsMaxChannels),
+  WS_HEARTBEAT_MS: int(100).default(DEFAULT_HUB_CONFIG.heartbeatMs),
+  WS_MAX_OPS_PER_SEC: int(1).default(DEFAULT_HUB_CONFIG.wsMaxOpsPerSec),
+  WS_MAX_PENDING: int(1).default(DEFAULT_HUB_CONFIG.wsMaxPending),
   EVENT_RETENTION_DAYS: int(1).optional(),
   SNAPSHOT_RETENTION_DAYS: int(1).optional(),
   RATE_LIMIT_PER_MIN: int(0).default(6000),

@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { createApp } from "./app.js";
+import { commitHook, createCommittedWrites } from "./app/committed-writes.js";
 import type { Broker } from "./broker/broker.js";
 import { createMemoryBroker } from "./broker/memory-broker.js";
 import { brokerChecks } from "./broker/broker-checks.js";
@@ -12,10 +13,10 @@ import { mountConsole } from "./console/mount.js";
 import { loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
+import { hubConfigOf } from "./hub/hub-config.js";
 import { createLogger } from "./logger.js";
 import { createRetention } from "./retention.js";
 import { createScheduler } from "./scheduler/scheduler.js";
-import type { LogEntry } from "./protocol/event.js";
 import { openDatabase } from "./store/database.js";
 import { createDrizzleStore } from "./store/drizzle-store.js";
 import { createDeliveryWorker } from "./delivery/delivery-worker.js";
@@ -51,33 +52,18 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     verifyToken,
     logger,
     metrics,
-    config: {
-      wsMaxFrameBytes: config.ws.maxFrameBytes,
-      wsOutboundBudgetBytes: config.ws.outboundBudgetBytes,
-      wsSlowCloseMs: config.ws.slowCloseMs,
-      wsMaxConnectionsPerPersona: config.ws.maxConnectionsPerPersona,
-      wsMaxChannels: config.ws.maxChannels,
-      heartbeatMs: config.ws.heartbeatMs,
-      wsMaxOpsPerSec: config.ws.maxOpsPerSec,
-      wsMaxPending: config.ws.maxPending,
-      authTimeoutMs: 10_000,
-      replayPageSize: 500,
-    },
+    config: hubConfigOf(config.ws),
     tuning: { reconcileMs: config.hubReconcileMs },
   });
 
-  // subscription.disabled is appended by the worker; `publish` is defined just below and called only later.
-  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics, onAppended: (entries) => publish(entries) });
-  const publish = (entries: LogEntry[]) => {
-    if (config.testCrashBeforePublish && entries.some((e) => e.event.dashboard_id === config.testCrashBeforePublish)) process.kill(process.pid, "SIGKILL");
-    hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
-    // Only direct webhook/email deliveries are due at once; a persona's fallback waits its after_ms, which
-    // the worker's poll takes, so a persona-only commit costs the outbox no claim query.
-    if (entries.some((e) => (e.event.kind === "alert.matched" || e.event.kind === "alert.resolved") && e.event.data.subscriber_kind !== "persona")) deliveries.kick();
-  };
+  // subscription.disabled is appended by the worker: it goes out through the same hook, defined just below
+  // and called only later.
+  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics, onAppended: (entries) => onCommitted(entries) });
+  const onCommitted = commitHook({ hub, deliveries, logger, crashBeforePublish: config.testCrashBeforePublish });
+  const writes = createCommittedWrites({ store, onCommitted });
   const app = createApp({
     store,
-    publish,
+    writes,
     logger,
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
@@ -102,7 +88,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
   retention.start();
   const scheduler = createScheduler({
     store,
-    publish,
+    writes,
     logger,
     source: { allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs, maxBytes: config.maxBodyBytes, maxRows: config.maxRows },
   });

@@ -1,22 +1,23 @@
+// client-sdk/src/protocol.ts is generated from the hub's src/protocol/ (scripts/sync-protocol.ts): this
+// fails while the generated file is stale or a protocol file is missing from the generator's list.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { renderProtocol, TARGET, unlistedFiles } from "../../scripts/sync-protocol.js";
 
-const read = (path: string): string => readFileSync(new URL(path, import.meta.url), "utf8");
+describe("the SDK's protocol.ts", () => {
+  it("is what `npm run protocol:sync` writes from src/protocol/", () => {
+    expect(readFileSync(TARGET, "utf8")).toBe(renderProtocol());
+  });
 
-/** A file's declarations: without its header comment and its imports (the copy inlines what they bring). */
-function declarations(source: string): string {
-  const lines = source.split("\n");
-  while (lines[0] !== undefined && (lines[0].startsWith("//") || lines[0].trim() === "")) lines.shift();
-  return lines
-    .filter((line) => !line.startsWith("import "))
-    .join("\n")
-    .trim();
-}
+  it("comes from every file of src/protocol/", () => {
+    expect(unlistedFiles()).toEqual([]);
+  });
 
-describe("the SDK's copy of the protocol", () => {
-  const copy = read("../src/protocol.ts");
-
-  it.each(["event.ts", "frames.ts"])("holds the hub's src/protocol/%s word for word", (file) => {
-    expect(copy).toContain(declarations(read(`../../src/protocol/${file}`)));
+  it("would notice a change to a protocol file, and refuses an import the SDK cannot follow", () => {
+    const real = (file: string) => readFileSync(new URL(`../../src/protocol/${file}`, import.meta.url), "utf8");
+    const changed = renderProtocol((file) => (file === "frames.ts" ? real(file).replace("slowConsumer: 4408", "slowConsumer: 4409") : real(file)));
+    expect(changed).not.toBe(readFileSync(TARGET, "utf8"));
+    expect(changed).toContain("slowConsumer: 4409");
+    expect(() => renderProtocol((file) => `// header\nimport type { Store } from "../store/store.js";\n${real(file)}`)).toThrow(/imports from outside src\/protocol/);
   });
 });

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { createCluster } from "redis";
 import { keySlot } from "./key-slot.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 export type Cluster = ReturnType<typeof createCluster>;
 export type ShardListener = (message: string, channel: string) => void;
@@ -22,7 +22,7 @@ export interface ShardProbe {
   roundTrip(cluster: Cluster, address: string, listener: ShardListener): Promise<boolean>;
 }
 
-export function createShardProbe(nodeChannel: string, o: { timeoutMs: number; commandTimeoutMs: number }): ShardProbe {
+export function createShardProbe(nodeChannel: string, options: { timeoutMs: number; commandTimeoutMs: number }): ShardProbe {
   const tags = new Map<string, string>();
   const awaited = new Map<string, () => void>();
 
@@ -54,11 +54,11 @@ export function createShardProbe(nodeChannel: string, o: { timeoutMs: number; co
       let timer: NodeJS.Timeout | undefined;
       const heard = new Promise<boolean>((resolve) => {
         awaited.set(token, () => resolve(true));
-        timer = setTimeout(() => resolve(false), o.timeoutMs);
+        timer = setTimeout(() => resolve(false), options.timeoutMs);
       });
       try {
-        await withTimeout(cluster.sSubscribe(channel, listener), o.commandTimeoutMs, "probe ssubscribe");
-        await withTimeout(cluster.sPublish(channel, token), o.commandTimeoutMs, "probe spublish");
+        await withTimeout(cluster.sSubscribe(channel, listener), options.commandTimeoutMs, "probe ssubscribe");
+        await withTimeout(cluster.sPublish(channel, token), options.commandTimeoutMs, "probe spublish");
         return await heard;
       } catch {
         return false;

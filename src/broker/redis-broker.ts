@@ -3,12 +3,12 @@
 // per-node channel, so a subscriber that went silent (half-open socket, paused server) is caught too.
 import { randomBytes, randomUUID } from "node:crypto";
 import { pino, type Logger } from "pino";
-import { fullJitterBackoff, type BackoffOptions } from "./backoff.js";
+import { fullJitterBackoff, type BackoffOptions } from "../backoff.js";
 import type { Broker, BrokerState } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createManagedClient } from "./redis-client.js";
 import { createStateListeners } from "./state-listeners.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 /** The health and timing options both Redis brokers take. */
 export interface RedisHealthOptions {
@@ -35,11 +35,11 @@ export interface RedisBroker extends Broker {
   waitUntilUp(timeoutMs: number): Promise<boolean>;
 }
 
-export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
-  const log = o.logger ?? pino({ level: "silent" });
-  const probeIntervalMs = o.probeIntervalMs ?? 2000;
-  const probeTimeoutMs = o.probeTimeoutMs ?? 1000;
-  const commandTimeoutMs = o.commandTimeoutMs ?? 1000;
+export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
+  const log = options.logger ?? pino({ level: "silent" });
+  const probeIntervalMs = options.probeIntervalMs ?? 2000;
+  const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
   const nodeChannel = `dw:node:${randomBytes(8).toString("hex")}`;
   const handlers = new Map<string, (message: string) => void>();
   const whole = createStateListeners(log);
@@ -57,9 +57,9 @@ export function createRedisBroker(o: RedisBrokerOptions): RedisBroker {
   };
 
   const common = {
-    url: o.url,
-    connectTimeoutMs: o.connectTimeoutMs ?? 2000,
-    reconnectDelay: fullJitterBackoff(o.reconnect),
+    url: options.url,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+    reconnectDelay: fullJitterBackoff(options.reconnect),
     onReady: () => void check(),
     onLost: (reason: string, error?: unknown) => {
       if (closed) return;

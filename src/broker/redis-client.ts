@@ -22,30 +22,30 @@ export interface ManagedClient {
   destroy(): void;
 }
 
-export function createManagedClient(o: ManagedClientOptions): ManagedClient {
+export function createManagedClient(options: ManagedClientOptions): ManagedClient {
   let ready = false;
   let destroyed = false;
   let client = open();
 
   function open(): RedisClient {
     const c: RedisClient = createClient({
-      url: o.url,
-      name: o.name,
+      url: options.url,
+      name: options.name,
       // Commands fail instead of queueing while disconnected: nothing piles up in memory during an outage.
       disableOfflineQueue: true,
       commandsQueueMaxLength: 10_000,
-      socket: { connectTimeout: o.connectTimeoutMs, reconnectStrategy: (attempt) => o.reconnectDelay(attempt) },
+      socket: { connectTimeout: options.connectTimeoutMs, reconnectStrategy: (attempt) => options.reconnectDelay(attempt) },
     });
     const current = () => !destroyed && c === client;
     c.on("ready", () => {
       if (!current()) return;
       ready = true;
-      o.onReady();
+      options.onReady();
     });
     const lost = (reason: string) => (error?: unknown) => {
       if (!current()) return;
       ready = false;
-      o.onLost(reason, error);
+      options.onLost(reason, error);
     };
     c.on("error", lost("error"));
     c.on("reconnecting", lost("reconnecting"));

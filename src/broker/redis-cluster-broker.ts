@@ -6,13 +6,13 @@
 import { randomBytes } from "node:crypto";
 import { pino, type Logger } from "pino";
 import { createCluster } from "redis";
-import { fullJitterBackoff } from "./backoff.js";
+import { fullJitterBackoff } from "../backoff.js";
 import { publishEach, type Broker, type BrokerState, type ShardHealth } from "./broker.js";
 import { BrokerDownError } from "./broker-down-error.js";
 import { createShardProbe, ownerOf, type Cluster } from "./cluster-probe.js";
 import type { RedisHealthOptions } from "./redis-broker.js";
 import { createStateListeners } from "./state-listeners.js";
-import { withTimeout } from "./with-timeout.js";
+import { withTimeout } from "../timeout.js";
 
 /** Probes run per shard; `probeIntervalMs` also paces a down shard's recovery. */
 export interface RedisClusterBrokerOptions extends RedisHealthOptions {
@@ -28,12 +28,12 @@ export interface RedisClusterBroker extends Broker {
   waitUntilUp(timeoutMs: number): Promise<boolean>;
 }
 
-export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClusterBroker {
-  const log = o.logger ?? pino({ level: "silent" });
-  const commandTimeoutMs = o.commandTimeoutMs ?? 1000;
+export function createRedisClusterBroker(options: RedisClusterBrokerOptions): RedisClusterBroker {
+  const log = options.logger ?? pino({ level: "silent" });
+  const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
   const nodeChannel = `dw:node:${randomBytes(8).toString("hex")}`;
-  const probe = createShardProbe(nodeChannel, { timeoutMs: o.probeTimeoutMs ?? 1000, commandTimeoutMs });
-  const reconnectDelay = fullJitterBackoff(o.reconnect);
+  const probe = createShardProbe(nodeChannel, { timeoutMs: options.probeTimeoutMs ?? 1000, commandTimeoutMs });
+  const reconnectDelay = fullJitterBackoff(options.reconnect);
   const handlers = new Map<string, (message: string) => void>();
   const lingering = new Map<string, NodeJS.Timeout>();
   /** Where each wanted topic was last subscribed: a different owner now means its slot moved. */
@@ -89,13 +89,13 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
   async function connect(attempt = 0): Promise<void> {
     while (!closed && cluster === null) {
       const c: Cluster = createCluster({
-        rootNodes: o.urls.map((url) => ({ url })),
+        rootNodes: options.urls.map((url) => ({ url })),
         // Connect lazily per node: a master that is down at start must not keep the others from serving.
         minimizeConnections: true,
         defaults: {
           disableOfflineQueue: true,
           commandsQueueMaxLength: 10_000,
-          socket: { connectTimeout: o.connectTimeoutMs ?? 2000, reconnectStrategy: (n: number) => reconnectDelay(n) },
+          socket: { connectTimeout: options.connectTimeoutMs ?? 2000, reconnectStrategy: (n: number) => reconnectDelay(n) },
         },
       });
       c.on("error", (error: unknown) => log.warn({ err: error }, "redis cluster error"));
@@ -103,7 +103,7 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
       // A node's socket dropping is the earliest sign of trouble; the probe then says which shard is down.
       c.on("node-reconnecting", () => void check());
       try {
-        await withTimeout(c.connect(), (o.connectTimeoutMs ?? 2000) * 2, "cluster connect");
+        await withTimeout(c.connect(), (options.connectTimeoutMs ?? 2000) * 2, "cluster connect");
         cluster = c;
       } catch (error) {
         log.warn({ err: error }, "redis cluster connect failed");
@@ -178,7 +178,7 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
     }
   }
 
-  const timer = setInterval(() => void check(), o.probeIntervalMs ?? 2000);
+  const timer = setInterval(() => void check(), options.probeIntervalMs ?? 2000);
   timer.unref();
   void connect();
 
@@ -234,7 +234,7 @@ export function createRedisClusterBroker(o: RedisClusterBrokerOptions): RedisClu
         owners.delete(topic);
         // A failed unsubscribe only leaves a channel whose messages nobody handles.
         if (cluster) void withTimeout(cluster.sUnsubscribe(topic, onMessage), commandTimeoutMs, "sunsubscribe").catch(() => {});
-      }, o.unsubscribeDelayMs ?? 2000);
+      }, options.unsubscribeDelayMs ?? 2000);
       t.unref();
       lingering.set(topic, t);
     },

@@ -13,7 +13,8 @@ import { createEmailChannel } from "./email-channel.js";
 import { createLanes } from "./fair-lanes.js";
 import { scheduleProblems } from "./retry-schedule.js";
 import { createWebhookChannel } from "./webhook-channel.js";
-import { within } from "./within.js";
+import { exponentialCeiling } from "../backoff.js";
+import { within } from "../timeout.js";
 
 export type DeliveryConfig = Pick<Config, "deliveryRetryScheduleMs" | "webhookTimeoutMs" | "webhookAllowPrivate" | "smtpUrl" | "smtpFrom"> &
   Partial<Pick<Config, "deliveryMaxPerTarget" | "webhookDisableAfterMs">>;
@@ -183,7 +184,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       wake(pollMs);
     } catch (err) {
       failures += 1;
-      const backoff = Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
+      const backoff = exponentialCeiling(failures, pollMs, MAX_BACKOFF_MS);
       logger.error({ err, retryInMs: backoff }, "delivery round failed");
       wake(backoff);
     } finally {

@@ -4,7 +4,7 @@ import { webhookBody } from "./alert-data.js";
 import { delivered, failure, webhookId, type DeliveryChannel, type DeliveryJob, type DeliveryResult } from "./delivery-channel.js";
 import { pinnedPost } from "./pinned-post.js";
 import { signWebhook, type SignedHeaders } from "./webhook-signature.js";
-import { within } from "./within.js";
+import { within } from "../timeout.js";
 
 export interface WebhookChannelOptions {
   /** WEBHOOK_ALLOW_PRIVATE: allow http and private or loopback addresses. */

@@ -1,24 +1,18 @@
 // JWT verification with jose: HS256 with a shared secret, or asymmetric keys from a JWKS URL.
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { Principal, VerifiedPrincipal, VerifyToken } from "../principal.js";
 
-export interface Principal {
-  sub: string;
-  roles: string[];
-}
-
-/** A principal as a token proves it, with the time (ms since epoch, tolerance included) the proof runs out. */
-export interface VerifiedToken extends Principal {
-  expiresAt: number;
-}
-
-export type VerifyToken = (token: string) => Promise<VerifiedToken | null>;
+/** Where routes have always found them; they are defined in src/principal.ts. */
+export type { Principal, VerifyToken };
 
 export interface AuthOptions {
   secret: string | null;
   jwksUrl: string | null;
   issuer: string | null;
   audience: string | null;
+  /** The clock of expiry checks, in ms since epoch (default Date.now): tests move it instead of waiting. */
+  now?: () => number;
 }
 
 /** Verified tokens remembered; past this the oldest is forgotten (a few MB at most). */
@@ -39,17 +33,18 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
-  const verified = new Map<string, { principal: VerifiedToken; until: number }>();
+  const verified = new Map<string, { principal: VerifiedPrincipal; until: number }>();
+  const now = options.now ?? Date.now;
   return async (token) => {
     // A publisher sends the same token with every request; a signature checks out the same each time,
     // so it is checked once and the answer kept until the token's own expiry (tolerance included).
     const known = verified.get(token);
     if (known) {
-      if (Date.now() < known.until) return known.principal;
+      if (now() < known.until) return known.principal;
       verified.delete(token);
     }
     try {
-      const { payload } = await jwtVerify(token, key as KeyObject, verifyOptions);
+      const { payload } = await jwtVerify(token, key as KeyObject, options.now ? { ...verifyOptions, currentDate: new Date(now()) } : verifyOptions);
       if (typeof payload.sub !== "string" || payload.sub.length === 0) return null;
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
       const until = (payload.exp! + verifyOptions.clockTolerance) * 1000;

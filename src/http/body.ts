@@ -1,7 +1,7 @@
 // Reads a JSON body once the size limit (enforced by the bodyLimit middleware, chunked bodies included)
 // has let it through.
 import type { Context } from "hono";
-import { checkJson } from "./json-guard.js";
+import { checkJson } from "../input/json-guard.js";
 import { HttpProblem, validationProblem } from "./problem.js";
 
 export interface JsonBody {

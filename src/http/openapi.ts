@@ -1,5 +1,6 @@
 // /openapi.json, generated from the same zod schemas that validate requests.
 import { z } from "zod";
+import { DASHBOARD_ID } from "../protocol/frames.js";
 import { PROBLEM_TYPE_BASE } from "./problem.js";
 import { snapshotBodyJsonSchema } from "./snapshot-body-schema.js";
 import {
@@ -26,7 +27,7 @@ function queryParams(s: z.ZodObject) {
 const problem = { description: "problem+json", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
 const json = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,127}$" } };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: DASHBOARD_ID.source } };
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 422: problem, 429: problem };
 
 /** `maxRows`: the hub's MAX_ROWS, which the snapshot body's schema publishes (default: the configuration's). */

@@ -1,5 +1,6 @@
 // The one HTTP error type, and the one place that maps error slugs to statuses.
 import type { Context } from "hono";
+import { describeFieldErrors, type FieldError } from "../input/field-error.js";
 
 export const PROBLEM_STATUS = {
   "malformed-json": 400,
@@ -37,10 +38,7 @@ const TITLES: Record<ProblemSlug, string> = {
 
 export const PROBLEM_TYPE_BASE = "https://dashwatch.dev/problems/";
 
-export interface FieldError {
-  pointer: string;
-  detail: string;
-}
+export type { FieldError };
 
 export class HttpProblem extends Error {
   constructor(
@@ -69,7 +67,7 @@ export class HttpProblem extends Error {
 }
 
 export const validationProblem = (errors: FieldError[]) =>
-  new HttpProblem("validation", errors.map((e) => `${e.pointer || "/"}: ${e.detail}`).join("; ").slice(0, 500), errors);
+  new HttpProblem("validation", describeFieldErrors(errors), errors);
 
 export function problemResponse(c: Context, problem: HttpProblem): Response {
   return c.body(JSON.stringify(problem.toJSON()), problem.status as 400, {

@@ -1,10 +1,15 @@
 // Request shapes. They validate the wire and feed /openapi.json, so the docs cannot drift from the checks.
 import { Cron } from "croner";
 import { z } from "zod";
+import { isoInstant } from "../input/instant.js";
 import { EVENT_KINDS } from "../protocol/event.js";
+import { DASHBOARD_ID } from "../protocol/frames.js";
 
-export const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+/** Also here, where routes have always found it; the pattern itself is the protocol's. */
+export { DASHBOARD_ID };
 export const MAX_TOP_N = 1000;
+/** Also here, where the request shapes are, for routes that build their own. */
+export { isoInstant };
 
 const snapshotPolicy = z.string().refine((v) => {
   if (v === "manual" || v === "hourly") return true;
@@ -29,7 +34,7 @@ const dashboardSettings = {
 };
 
 export const dashboardCreateSchema = z.object({
-  id: z.string().regex(DASHBOARD_ID, "must match [a-z0-9][a-z0-9_-]{0,127}"),
+  id: z.string().regex(DASHBOARD_ID, `must match ${DASHBOARD_ID.source.slice(1, -1)}`),
   ...Object.fromEntries(Object.entries(dashboardSettings).map(([k, v]) => [k, v.optional()])),
 } as { id: z.ZodString } & { [K in keyof typeof dashboardSettings]: z.ZodOptional<(typeof dashboardSettings)[K]> });
 
@@ -86,16 +91,6 @@ export const dashboardListQuerySchema = z.object({
 });
 
 const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-// PostgreSQL has no year 0, and JavaScript writes a year past 9999 with a sign PostgreSQL does not read:
-// either reached the database and failed there (a 500), so an instant outside years 1 to 9999 UTC
-// (its offset applied) is refused here.
-const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
-const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
-/** An ISO 8601 instant PostgreSQL can store: query parameters and a snapshot's taken_at. */
-export const isoInstant = z.iso.datetime({ offset: true }).refine((v) => {
-  const at = Date.parse(v);
-  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
-}, "must be an instant from year 0001 to 9999 (UTC)");
 // A persona is a JWT sub: no sub holds control characters.
 const personaParam = queryText(256).min(1);
 

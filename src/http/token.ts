@@ -9,13 +9,13 @@ export interface MintOptions {
   audience?: string;
 }
 
-export async function mintToken(secret: string, o: MintOptions): Promise<string> {
-  let jwt = new SignJWT({ roles: o.roles ?? [] })
+export async function mintToken(secret: string, options: MintOptions): Promise<string> {
+  let jwt = new SignJWT({ roles: options.roles ?? [] })
     .setProtectedHeader({ alg: "HS256" })
-    .setSubject(o.sub)
+    .setSubject(options.sub)
     .setIssuedAt()
-    .setExpirationTime(o.expiresIn ?? "1h");
-  if (o.issuer) jwt = jwt.setIssuer(o.issuer);
-  if (o.audience) jwt = jwt.setAudience(o.audience);
+    .setExpirationTime(options.expiresIn ?? "1h");
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));
 }

@@ -1,6 +1,6 @@
 // Zod results to problem+json: every issue becomes a JSON Pointer under an optional prefix.
 import type { z } from "zod";
-import { pointerOf } from "./json-guard.js";
+import { pointerOf } from "../input/json-guard.js";
 import { type FieldError, validationProblem } from "./problem.js";
 
 export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix = ""): FieldError[] {

@@ -1,10 +1,6 @@
 // Who may listen where (CONTRACT "Auth"): persona P may subscribe to persona:P and to any dashboard; admin to anything.
+import type { Principal } from "../principal.js";
 import type { Channel } from "../protocol/frames.js";
-
-export interface Principal {
-  sub: string;
-  roles: string[];
-}
 
 export function canSubscribe(principal: Principal, channel: Channel): boolean {
   if (principal.roles.includes("admin")) return true;

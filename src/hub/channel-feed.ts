@@ -58,8 +58,8 @@ export class ChannelFeed {
   private isClosed = false;
   private readonly persona: string | undefined;
 
-  constructor(private readonly o: FeedOptions) {
-    this.persona = o.target.kind === "persona" ? o.target.id : undefined;
+  constructor(private readonly options: FeedOptions) {
+    this.persona = options.target.kind === "persona" ? options.target.id : undefined;
   }
 
   get closed(): boolean {
@@ -67,7 +67,7 @@ export class ChannelFeed {
   }
 
   get channel(): string {
-    return this.o.channel;
+    return this.options.channel;
   }
 
   get pending(): number {
@@ -75,7 +75,7 @@ export class ChannelFeed {
   }
 
   get target(): Channel {
-    return this.o.target;
+    return this.options.target;
   }
 
   /**
@@ -88,7 +88,7 @@ export class ChannelFeed {
 
   /** Persona channels: alerts from here on are owed to the client on a dashboard first met. */
   get firstSightFrom(): Date {
-    return this.o.firstSightFrom;
+    return this.options.firstSightFrom;
   }
 
   setPosition(dashboardId: string, seq: number): void {
@@ -114,7 +114,7 @@ export class ChannelFeed {
       if (verdict === "duplicate") return false;
       if (verdict === "next") return this.deliverLive(entry, frame);
     }
-    if (this.inbox.length < this.o.inboxLimit) this.inbox.push({ entry, frame });
+    if (this.inbox.length < this.options.inboxLimit) this.inbox.push({ entry, frame });
     else this.keepNewest(entry);
     this.schedule();
     return false;
@@ -170,7 +170,7 @@ export class ChannelFeed {
       if (this.isClosed) return;
       await this.attempt(null, async () => {
         if (this.persona !== undefined) return this.readForward(d, { to: null, exact: false, bounded: true });
-        const head = await this.o.reader.head(d);
+        const head = await this.options.reader.head(d);
         if (head !== null) await this.readForward(d, { to: head, exact: true, bounded: true });
       });
     }
@@ -181,14 +181,14 @@ export class ChannelFeed {
     try {
       await run();
     } catch (error) {
-      this.o.logger.warn({ err: error, channel: this.o.channel }, "log read failed, retrying");
+      this.options.logger.warn({ err: error, channel: this.options.channel }, "log read failed, retrying");
       if (entry) this.keepNewest(entry);
       else this.catchUpWanted = true;
       this.stalled = true;
       this.retryTimer = setTimeout(() => {
         this.stalled = false;
         this.schedule();
-      }, this.o.retryMs ?? 1000);
+      }, this.options.retryMs ?? 1000);
     }
   }
 
@@ -198,17 +198,17 @@ export class ChannelFeed {
 
   private async placeFirstSight(entry: LogEntry) {
     const d = entry.event.dashboard_id;
-    const page = await this.o.reader.read(d, { afterSeq: 0, limit: 1, persona: this.persona, from: this.o.firstSightFrom });
+    const page = await this.options.reader.read(d, { afterSeq: 0, limit: 1, persona: this.persona, from: this.options.firstSightFrom });
     const first = page.entries[0]?.event.seq;
     const position = first !== undefined && first < entry.event.seq ? first - 1 : (entry.prev_seq ?? 0);
     if (!this.last.has(d)) this.last.set(d, position);
   }
 
   private async readForward(d: string, plan: ReadPlan): Promise<void> {
-    const { writer, pageSize, channel } = this.o;
+    const { writer, pageSize, channel } = this.options;
     const { to, exact } = plan;
     let last = this.last.get(d) ?? 0;
-    if (plan.bounded && this.persona === undefined && to !== null && to - last > this.o.maxCatchUpPages * pageSize) {
+    if (plan.bounded && this.persona === undefined && to !== null && to - last > this.options.maxCatchUpPages * pageSize) {
       return this.jump(d, last, to, "broker_outage");
     }
     let fresh = false;
@@ -220,7 +220,7 @@ export class ChannelFeed {
     };
     for (let pages = 0; !this.isClosed && (to === null || last < to); pages++) {
       if (writer.congested && to !== null) return skipRest(to);
-      const page = await this.o.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona, maxBytes: this.o.pageBytes }, fresh);
+      const page = await this.options.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona, maxBytes: this.options.pageBytes }, fresh);
       if (this.isClosed) return;
       const end = to ?? page.head_seq;
       if (writer.congested) return skipRest(end);
@@ -238,7 +238,7 @@ export class ChannelFeed {
       // or an empty one, is (one more read than before for a persona channel's sparse alerts).
       const lastSeq = page.entries.at(-1)?.event.seq;
       if (page.entries.length === pageSize || (lastSeq !== undefined && lastSeq < end)) {
-        if (plan.bounded && pages + 1 >= this.o.maxCatchUpPages && (to === null || last < to)) {
+        if (plan.bounded && pages + 1 >= this.options.maxCatchUpPages && (to === null || last < to)) {
           return this.jump(d, last, end, "broker_outage");
         }
         continue;
@@ -254,7 +254,7 @@ export class ChannelFeed {
   }
 
   private jump(d: string, last: number, to: number, reason: "broker_outage" | "retention") {
-    if (to > last) this.o.writer.gap(this.o.channel, d, last + 1, to, reason, reason !== "retention");
+    if (to > last) this.options.writer.gap(this.options.channel, d, last + 1, to, reason, reason !== "retention");
     this.last.set(d, Math.max(last, to));
   }
 
@@ -263,18 +263,18 @@ export class ChannelFeed {
     const { seq, dashboard_id: d } = entry.event;
     if (seq <= last) return last;
     const missingTo = this.persona === undefined ? seq - 1 : (entry.prev_seq ?? 0);
-    if (missingTo > last) this.o.writer.gap(this.o.channel, d, last + 1, missingTo, "retention", false);
-    this.o.writer.event(this.o.channel, d, seq, encodeEventFrame(this.o.channel, entry, this.persona !== undefined));
+    if (missingTo > last) this.options.writer.gap(this.options.channel, d, last + 1, missingTo, "retention", false);
+    this.options.writer.event(this.options.channel, d, seq, encodeEventFrame(this.options.channel, entry, this.persona !== undefined));
     this.last.set(d, seq);
     return seq;
   }
 
   private deliverLive(entry: LogEntry, frame: Buffer | null): boolean {
-    const written = this.o.writer.event(
-      this.o.channel,
+    const written = this.options.writer.event(
+      this.options.channel,
       entry.event.dashboard_id,
       entry.event.seq,
-      frame ?? encodeEventFrame(this.o.channel, entry, this.persona !== undefined),
+      frame ?? encodeEventFrame(this.options.channel, entry, this.persona !== undefined),
     );
     this.last.set(entry.event.dashboard_id, entry.event.seq);
     return written;

@@ -1,10 +1,9 @@
 // Parses what a client sends into a ClientFrame, or says in words why it is not one. Pure.
-import type { ClientFrame } from "../protocol/frames.js";
+import { DASHBOARD_ID, type ClientFrame } from "../protocol/frames.js";
 
 /** `channel` names the subscription a refused subscribe was for, so that the client can end it. */
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string; channel?: string };
 
-const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
 export interface FrameLimits {
   /**
    * A resume position per dashboard; the hub passes WS_MAX_CHANNELS. More is not a client resuming but one

@@ -31,10 +31,10 @@ export interface FanOut {
   readonly unpublishedDashboards: number;
 }
 
-export function createFanOut(o: FanOutOptions): FanOut {
-  const now = o.now ?? Date.now;
-  const unpublished = createUnpublished(o.maxUnpublishedDashboards, (range) =>
-    o.logger.warn({ range }, "too many unpublished dashboards: forgot the oldest; remote sessions rely on their own catch-up"),
+export function createFanOut(options: FanOutOptions): FanOut {
+  const now = options.now ?? Date.now;
+  const unpublished = createUnpublished(options.maxUnpublishedDashboards, (range) =>
+    options.logger.warn({ range }, "too many unpublished dashboards: forgot the oldest; remote sessions rely on their own catch-up"),
   );
   let republishing = false;
   let closed = false;
@@ -46,7 +46,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
     const owe = () => unpublished.noteRange({ dashboardId: range.dashboardId, from: after + 1, to: range.to });
     try {
       while (after < range.to) {
-        const page = await o.store.readEvents(range.dashboardId, { afterSeq: after, limit: o.pageSize });
+        const page = await options.store.readEvents(range.dashboardId, { afterSeq: after, limit: options.pageSize });
         const entries = page.entries.filter((e) => e.event.seq <= range.to);
         if (entries.length === 0) return true;
         const ok = await send(entries, false);
@@ -59,7 +59,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
       }
       return true;
     } catch (error) {
-      o.logger.warn({ err: error, dashboard_id: range.dashboardId }, "republish read failed");
+      options.logger.warn({ err: error, dashboard_id: range.dashboardId }, "republish read failed");
       owe();
       return false;
     }
@@ -68,9 +68,9 @@ export function createFanOut(o: FanOutOptions): FanOut {
   async function send(entries: LogEntry[], deliverLocallyOnFailure: boolean): Promise<boolean> {
     const t = now();
     const { messages, parts } = encodeCommit(entries, t);
-    o.index.rememberParts(parts);
+    options.index.rememberParts(parts);
     // Started in this order (parts first), so over one connection they arrive in this order.
-    const sent = await o.broker.publishAll(messages);
+    const sent = await options.broker.publishAll(messages);
     // Other nodes' persona alerts of this commit are owed when the parts they name did not go out.
     const partsLost = messages.some((m, i) => m.topic === PARTS_TOPIC && !sent[i]);
     let ok = true;
@@ -82,7 +82,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
         return;
       }
       ok = false;
-      if (deliverLocallyOnFailure) o.index.deliverLocally(topic, list, t);
+      if (deliverLocallyOnFailure) options.index.deliverLocally(topic, list, t);
       unpublished.note(list);
     });
     return ok && !partsLost;
@@ -92,9 +92,9 @@ export function createFanOut(o: FanOutOptions): FanOut {
     async publish(entries) {
       if (entries.length === 0) return;
       try {
-        if (!(await send(entries, true))) o.logger.warn({ count: entries.length }, "broker publish failed; will publish again from the log");
+        if (!(await send(entries, true))) options.logger.warn({ count: entries.length }, "broker publish failed; will publish again from the log");
       } catch (error) {
-        o.logger.error({ err: error }, "publish failed unexpectedly");
+        options.logger.error({ err: error }, "publish failed unexpectedly");
         unpublished.note(entries);
       }
     },
@@ -110,7 +110,7 @@ export function createFanOut(o: FanOutOptions): FanOut {
           const timer = setTimeout(() => {
             echoes.delete(timer);
             void Promise.all(sent.map(republishRange));
-          }, o.echoAfterMs ?? 3000);
+          }, options.echoAfterMs ?? 3000);
           timer.unref();
           echoes.add(timer);
         }

@@ -1,4 +1,6 @@
-// The hub's settings. The names match what src/config.ts supplies; createHub checks them when built.
+// The hub's settings and the one place their defaults live (src/config.ts takes its WS_* defaults from
+// here). createHub checks them when built.
+import type { Config } from "../config.js";
 
 export interface HubConfig {
   /** Inbound frames over this close the connection with 1009 (ws maxPayload). */
@@ -35,6 +37,21 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   authTimeoutMs: 10000,
   replayPageSize: 500,
 };
+
+/** The WS_* settings over the defaults; the rest (auth timeout, replay page) are not configurable. */
+export function hubConfigOf(ws: Config["ws"]): HubConfig {
+  return {
+    ...DEFAULT_HUB_CONFIG,
+    wsMaxFrameBytes: ws.maxFrameBytes,
+    wsOutboundBudgetBytes: ws.outboundBudgetBytes,
+    wsSlowCloseMs: ws.slowCloseMs,
+    wsMaxConnectionsPerPersona: ws.maxConnectionsPerPersona,
+    wsMaxChannels: ws.maxChannels,
+    heartbeatMs: ws.heartbeatMs,
+    wsMaxOpsPerSec: ws.maxOpsPerSec,
+    wsMaxPending: ws.maxPending,
+  };
+}
 
 /** Every bad setting at once, so a misconfigured node says all that is wrong in one go. */
 export function validateHubConfig(config: HubConfig): void {

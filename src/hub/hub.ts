@@ -8,7 +8,6 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { pino, type Logger } from "pino";
 import { Registry } from "prom-client";
-import { WebSocketServer } from "ws";
 import type { Broker, BrokerState } from "../broker/broker.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { GapReason } from "../protocol/frames.js";
@@ -20,8 +19,10 @@ import { createFanOut } from "./fan-out.js";
 import { validateHubConfig, type HubConfig } from "./hub-config.js";
 import { createHubMetrics } from "./hub-metrics.js";
 import { createLogReader } from "./log-reader.js";
+import { createRawSocketServer, writableRaw } from "./raw-socket.js";
 import { startReconciler } from "./reconcile.js";
-import { Session, type VerifyToken } from "./session.js";
+import type { VerifyToken } from "../principal.js";
+import { Session } from "./session.js";
 import { watchShardOutages } from "./shard-outage.js";
 
 export interface HubTuning {
@@ -98,7 +99,7 @@ export function createHub(deps: HubDeps): Hub {
     echoAfterMs: tuning.republishEchoMs,
   });
   const reconciler = startReconciler({ store, feeds: () => index.feeds(), logger, intervalMs: tuning.reconcileMs, graceMs: tuning.reconcileGraceMs });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false, clientTracking: false });
+  const wss = createRawSocketServer({ maxPayload: config.wsMaxFrameBytes });
   const sessions = new Set<Session>();
   // Insertion-ordered: the first is the oldest connection still waiting for its auth frame.
   const pending = new Set<Session>();
@@ -193,6 +194,10 @@ export function createHub(deps: HubDeps): Hub {
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (closing) {
           ws.close(1001, "shutting down");
+          return;
+        }
+        if (!writableRaw(ws)) {
+          ws.close(1011, "compression is not supported");
           return;
         }
         if (pending.size >= config.wsMaxPending) pending.values().next().value!.evict();

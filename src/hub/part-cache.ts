@@ -34,12 +34,12 @@ interface Waiter {
   since: number;
 }
 
-export function createPartCache(o: PartCacheOptions = {}): PartCache {
-  const maxParts = o.maxParts ?? 256;
-  const maxBytes = o.maxBytes ?? 32 * 1024 * 1024;
-  const waitMs = o.waitMs ?? 2000;
-  const maxWaiting = o.maxWaiting ?? 1000;
-  const now = o.now ?? Date.now;
+export function createPartCache(options: PartCacheOptions = {}): PartCache {
+  const maxParts = options.maxParts ?? 256;
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+  const waitMs = options.waitMs ?? 2000;
+  const maxWaiting = options.maxWaiting ?? 1000;
+  const now = options.now ?? Date.now;
   const parts = new Map<string, { text: string; bytes?: Buffer }>();
   const queues = new Map<string, Waiter[]>();
   let bytes = 0;

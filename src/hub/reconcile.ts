@@ -33,19 +33,19 @@ interface Lag {
   unplaced: boolean;
 }
 
-export function startReconciler(o: ReconcilerOptions): Reconciler {
-  const intervalMs = o.intervalMs ?? 5000;
-  const graceMs = o.graceMs ?? 1000;
+export function startReconciler(options: ReconcilerOptions): Reconciler {
+  const intervalMs = options.intervalMs ?? 5000;
+  const graceMs = options.graceMs ?? 1000;
   let stopped = false;
   let running: Promise<number> | null = null;
 
   async function findLags(): Promise<Lag[]> {
-    const feeds = [...o.feeds()].filter((f) => !f.closed);
+    const feeds = [...options.feeds()].filter((f) => !f.closed);
     const dashboards = new Set<string>();
     const personas = new Set<string>();
     for (const f of feeds) (f.target.kind === "dashboard" ? dashboards : personas).add(f.target.id);
     if (dashboards.size === 0 && personas.size === 0) return [];
-    const heads = await o.store.followedHeads([...dashboards], [...personas]);
+    const heads = await options.store.followedHeads([...dashboards], [...personas]);
     const lags: Lag[] = [];
     for (const feed of feeds) {
       if (feed.target.kind === "dashboard") {
@@ -74,7 +74,7 @@ export function startReconciler(o: ReconcilerOptions): Reconciler {
         if (!caughtUp.has(feed)) feed.requestCatchUp();
       } else {
         const persona = feed.target.id;
-        const page = await o.store.readEvents(d, { afterSeq: lag.seq - 1, limit: 1, persona });
+        const page = await options.store.readEvents(d, { afterSeq: lag.seq - 1, limit: 1, persona });
         const entry = page.entries[0];
         if (!entry || feed.closed || feed.positions.has(d)) continue;
         feed.offer(entry, encodeEventFrame(feed.channel, entry, true));
@@ -82,7 +82,7 @@ export function startReconciler(o: ReconcilerOptions): Reconciler {
       caughtUp.add(feed);
     }
     if (caughtUp.size > 0) {
-      o.logger.warn({ feeds: caughtUp.size, dashboards: [...new Set(lags.map((l) => l.dashboardId))].slice(0, 20) }, "feeds were behind the log (an unpublished commit?): caught up");
+      options.logger.warn({ feeds: caughtUp.size, dashboards: [...new Set(lags.map((l) => l.dashboardId))].slice(0, 20) }, "feeds were behind the log (an unpublished commit?): caught up");
     }
     return caughtUp.size;
   }
@@ -98,7 +98,7 @@ export function startReconciler(o: ReconcilerOptions): Reconciler {
 
   const timer = setInterval(() => {
     if (running) return;
-    runOnce().catch((err: unknown) => o.logger.warn({ err }, "reconcile check failed; trying again next interval"));
+    runOnce().catch((err: unknown) => options.logger.warn({ err }, "reconcile check failed; trying again next interval"));
   }, intervalMs);
   timer.unref();
 

@@ -8,7 +8,8 @@ import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 import { CLOSE, parseChannel, type ClientFrame, type ErrorCode } from "../protocol/frames.js";
 import type { Store } from "../store/store.js";
-import { canSubscribe, type Principal } from "./access.js";
+import type { VerifiedPrincipal, VerifyToken } from "../principal.js";
+import { canSubscribe } from "./access.js";
 import { AckGate, type AckStore } from "./ack-gate.js";
 import type { ChannelIndex } from "./channel-index.js";
 import { parseClientFrame, type FrameLimits } from "./client-frame.js";
@@ -19,13 +20,6 @@ import type { LogReader } from "./log-reader.js";
 import { OpLimit } from "./op-limit.js";
 import { SessionChannels } from "./session-channels.js";
 import { Writer, type WriterSettings } from "./writer.js";
-
-/** A principal as its token proves it, until `expiresAt` (ms since epoch, the clock tolerance included). */
-export interface VerifiedPrincipal extends Principal {
-  expiresAt: number;
-}
-
-export type VerifyToken = (token: string) => Promise<VerifiedPrincipal | null>;
 
 export interface SessionContext {
   config: HubConfig;

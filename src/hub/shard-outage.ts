@@ -12,15 +12,15 @@ export interface ShardOutageDeps {
   onLiveAgain: () => void;
 }
 
-export function watchShardOutages(o: ShardOutageDeps): { close(): void } {
-  const shards = o.broker.shards;
+export function watchShardOutages(options: ShardOutageDeps): { close(): void } {
+  const shards = options.broker.shards;
   let poll: NodeJS.Timeout | undefined;
   let closed = false;
   if (!shards) return { close() {} };
 
   const catchUpWhere = (wanted: (topic: string) => boolean) => {
     let any = false;
-    for (const feed of o.index.feeds()) {
+    for (const feed of options.index.feeds()) {
       if (!wanted(topicOf(feed.target))) continue;
       any = true;
       feed.requestCatchUp();
@@ -29,7 +29,7 @@ export function watchShardOutages(o: ShardOutageDeps): { close(): void } {
   };
   const catchUpDown = () => {
     // A wholly down broker has the hub poll every feed already.
-    const polled = o.broker.state === "up" && catchUpWhere((topic) => shards.topicState(topic) === "down");
+    const polled = options.broker.state === "up" && catchUpWhere((topic) => shards.topicState(topic) === "down");
     if (!polled && !Object.values(shards.states()).includes("down")) {
       clearInterval(poll);
       poll = undefined;
@@ -39,13 +39,13 @@ export function watchShardOutages(o: ShardOutageDeps): { close(): void } {
   shards.onTopicsChange((changed, state) => {
     if (closed) return;
     if (state === "down") {
-      poll ??= setInterval(catchUpDown, o.pollMs);
+      poll ??= setInterval(catchUpDown, options.pollMs);
       catchUpDown();
       return;
     }
     const live = new Set(changed);
     catchUpWhere((topic) => live.has(topic));
-    o.onLiveAgain();
+    options.onLiveAgain();
   });
 
   return {

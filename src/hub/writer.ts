@@ -1,7 +1,8 @@
 // One connection's outbound side. Frames arrive already framed for the wire (wire.ts) and are written
 // straight to the upgraded TCP socket; ws still owns the handshake, reading, pings and the close. That
-// is safe because ws writes synchronously whenever compression is off and no Blob is sent (both hold
-// here), so the order of bytes on the socket is the order of calls. Writes are coalesced per loop turn
+// is safe because ws writes synchronously whenever compression is off (raw-socket.ts refuses to build
+// a server with it) and no Blob is sent (the hub sends none), so the order of bytes on the socket is the
+// order of calls. Writes are coalesced per loop turn
 // (coalesce.ts). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
 // the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
 // and once the socket has drained to half the budget the client gets one
@@ -65,7 +66,7 @@ export class Writer {
     private readonly socket: WriterSocket,
     private readonly stream: WriterStream,
     private readonly owner: WriterOwner,
-    private readonly s: WriterSettings,
+    private readonly settings: WriterSettings,
   ) {}
 
   get congested(): boolean {
@@ -82,14 +83,14 @@ export class Writer {
     if (!this.open()) return false;
     // A frame larger than the whole budget still goes out alone on an idle socket.
     const waiting = this.backlog();
-    if (!this.isCongested && waiting > 0 && waiting + this.thisTurn() + frame.length > this.s.budgetBytes) this.congest();
+    if (!this.isCongested && waiting > 0 && waiting + this.thisTurn() + frame.length > this.settings.budgetBytes) this.congest();
     if (this.isCongested) {
       this.addDropped(channel, dashboardId, seq, seq);
-      this.s.onEventDropped();
+      this.settings.onEventDropped();
       return false;
     }
     this.write(frame);
-    this.s.onEventWritten();
+    this.settings.onEventWritten();
     return true;
   }
 
@@ -111,7 +112,7 @@ export class Writer {
   control(frame: ServerFrame): void {
     if (!this.open()) return;
     const bytes = encodeFrame(frame);
-    if (this.backlog() + bytes.length > 2 * this.s.budgetBytes) {
+    if (this.backlog() + bytes.length > 2 * this.settings.budgetBytes) {
       this.owner.slowConsumer();
       return;
     }
@@ -129,7 +130,7 @@ export class Writer {
   }
 
   private thisTurn(): number {
-    return this.turn === this.s.coalescer.turn ? this.turnBytes : 0;
+    return this.turn === this.settings.coalescer.turn ? this.turnBytes : 0;
   }
 
   private backlog(): number {
@@ -141,7 +142,7 @@ export class Writer {
   // healthy connection never has a backlog past a loop turn, and the congestion timer is the backstop
   // for a backlog that built up without callbacks.
   private write(frame: Buffer): void {
-    const { coalescer, budgetBytes } = this.s;
+    const { coalescer, budgetBytes } = this.settings;
     coalescer.hold(this.stream);
     if (this.turn !== coalescer.turn) {
       this.turn = coalescer.turn;
@@ -153,7 +154,7 @@ export class Writer {
   }
 
   private drained(): void {
-    if (this.isCongested && this.open() && this.backlog() <= this.s.budgetBytes / 2) this.relieve();
+    if (this.isCongested && this.open() && this.backlog() <= this.settings.budgetBytes / 2) this.relieve();
   }
 
   private congest(): void {
@@ -164,10 +165,10 @@ export class Writer {
     this.slowTimer = setInterval(
       () => {
         if (!this.isCongested || this.disposed) return;
-        if (this.backlog() <= this.s.budgetBytes / 2) this.relieve();
-        else if (Date.now() - since >= this.s.slowCloseMs) this.owner.slowConsumer();
+        if (this.backlog() <= this.settings.budgetBytes / 2) this.relieve();
+        else if (Date.now() - since >= this.settings.slowCloseMs) this.owner.slowConsumer();
       },
-      Math.max(10, Math.min(100, Math.floor(this.s.slowCloseMs / 4))),
+      Math.max(10, Math.min(100, Math.floor(this.settings.slowCloseMs / 4))),
     );
   }
 
@@ -181,7 +182,7 @@ export class Writer {
   }
 
   private sendGap(channel: string, dashboardId: string, from: number, to: number, reason: GapReason, recoverable: boolean): void {
-    this.s.onGap(reason);
+    this.settings.onGap(reason);
     this.write(encodeFrame({ type: "gap", channel, dashboard_id: dashboardId, from_seq: from, to_seq: to, reason, recoverable }));
   }
 

@@ -39,7 +39,8 @@ export const CLOSE = {
 
 export type Channel = { kind: "dashboard"; id: string } | { kind: "persona"; id: string };
 
-const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+/** The one pattern of a dashboard id: routes, schemas, OpenAPI and the frame parser all use this. */
+export const DASHBOARD_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
 
 export function parseChannel(channel: string): Channel | null {
   const colon = channel.indexOf(":");

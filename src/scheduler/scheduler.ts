@@ -3,8 +3,8 @@
 // learn of new and changed policies), and every due instant is taken. Several nodes may run it: each instant
 // is claimed once through the idempotency keys.
 import type { Logger } from "pino";
-import { sha256 } from "../http/content-hash.js";
-import type { LogEntry } from "../protocol/event.js";
+import type { CommittedWrites } from "../app/committed-writes.js";
+import { sha256 } from "../app/content-hash.js";
 import type { ScheduledDashboard, Store } from "../store/store.js";
 import { nextDue } from "./due-times.js";
 import { fetchSource, type SourceOptions } from "./fetch-source.js";
@@ -19,8 +19,9 @@ export interface SchedulerTimers {
 }
 
 export interface SchedulerOptions {
-  store: Store;
-  publish: (entries: LogEntry[]) => void;
+  store: Pick<Store, "listScheduledDashboards">;
+  /** Claims each instant's key, ingests and publishes (app/committed-writes.ts). */
+  writes: Pick<CommittedWrites, "writeSnapshot">;
   logger: Logger;
   source: SourceOptions;
   now?: () => Date;
@@ -53,11 +54,11 @@ const realTimers: SchedulerTimers = {
   clear: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-export function createScheduler(o: SchedulerOptions): Scheduler {
-  const now = o.now ?? (() => new Date());
-  const timers = o.timers ?? realTimers;
-  const refreshMs = o.refreshMs ?? 5000;
-  const concurrency = o.concurrency ?? 16;
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const now = options.now ?? (() => new Date());
+  const timers = options.timers ?? realTimers;
+  const refreshMs = options.refreshMs ?? 5000;
+  const concurrency = options.concurrency ?? 16;
   const plans = new Map<string, Plan>();
   let lastRefresh = -Infinity;
   let timer: unknown = null;
@@ -68,30 +69,15 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
 
   async function snapshot(d: ScheduledDashboard, slot: Date): Promise<boolean> {
     const key = `scheduler:${slot.toISOString()}`;
-    const claim = await o.store.claimIdempotencyKey(d.id, key, sha256(key));
-    if (claim.state !== "claimed") return false;
-    const source = await fetchSource(d.source_url!, d.id_field, o.source);
-    if (!source.ok) {
-      o.logger.warn({ dashboard_id: d.id, instant: slot.toISOString(), error: source.error }, "scheduled snapshot skipped");
-      await o.store.completeIdempotencyKey(d.id, key, 502, { error: source.error });
-      return false;
-    }
-    const result = await o.store.ingestSnapshot({
-      dashboardId: d.id,
-      rows: source.body.rows,
-      primaryMetric: source.body.primary_metric,
-      takenAt: null,
-      actor: SCHEDULER_ACTOR,
-      // Completed inside the ingest transaction, as for the HTTP route: a node that dies right after
-      // the commit cannot leave the instant open for another node to snapshot again.
-      idempotencyKey: key,
+    // The key is completed inside the ingest transaction, as for the HTTP route: a node that dies right
+    // after the commit cannot leave the instant open for another node to snapshot again.
+    const write = await options.writes.writeSnapshot(d.id, { key, requestHash: sha256(key) }, async () => {
+      const source = await fetchSource(d.source_url!, d.id_field, options.source);
+      if (source.ok) return { ingest: { rows: source.body.rows, primaryMetric: source.body.primary_metric, takenAt: null, actor: SCHEDULER_ACTOR } };
+      options.logger.warn({ dashboard_id: d.id, instant: slot.toISOString(), error: source.error }, "scheduled snapshot skipped");
+      return { skip: { status: 502, body: { error: source.error } } };
     });
-    if (!result.ok) {
-      await o.store.releaseIdempotencyKey(d.id, key);
-      return false;
-    }
-    o.publish(result.value.entries);
-    return true;
+    return write.state === "committed";
   }
 
   /** The first instant to consider: after the policy was set, but not one already too late to take. */
@@ -101,7 +87,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     // Set first: a failed read is tried again after refreshMs, not at once.
     lastRefresh = at.getTime();
     const seen = new Set<string>();
-    for (const d of await o.store.listScheduledDashboards()) {
+    for (const d of await options.store.listScheduledDashboards()) {
       seen.add(d.id);
       const policy = d.metadata.snapshot_policy;
       const anchor = Date.parse(d.policy_set_at);
@@ -124,13 +110,13 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       plan.cursor = instant;
       const d = plan.dashboard;
       if (!d.source_url) {
-        o.logger.debug({ dashboard_id: d.id }, "scheduled dashboard has no source_url");
+        options.logger.debug({ dashboard_id: d.id }, "scheduled dashboard has no source_url");
         continue;
       }
       try {
         if (await snapshot(d, instant)) taken++;
       } catch (err) {
-        o.logger.error({ err, dashboard_id: d.id }, "scheduled snapshot failed");
+        options.logger.error({ err, dashboard_id: d.id }, "scheduled snapshot failed");
       }
     }
   }
@@ -168,7 +154,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     }
     timer = timers.set(() => {
       timer = null;
-      if (now().getTime() >= lastRefresh + refreshMs) void tick().catch((err: unknown) => o.logger.error({ err }, "scheduler pass failed"));
+      if (now().getTime() >= lastRefresh + refreshMs) void tick().catch((err: unknown) => options.logger.error({ err }, "scheduler pass failed"));
       else {
         dispatch();
         arm();
@@ -206,7 +192,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     start() {
       if (started) return;
       started = true;
-      void tick().catch((err: unknown) => o.logger.error({ err }, "scheduler pass failed"));
+      void tick().catch((err: unknown) => options.logger.error({ err }, "scheduler pass failed"));
     },
     stop() {
       started = false;

@@ -21,7 +21,6 @@ export type TryLock<T> = { locked: true; value: T } | { locked: false };
 
 export interface Database {
   db: Db;
-  driver: "postgres" | "pglite";
   /**
    * Runs `fn` unless another holder has `key` (a PostgreSQL advisory lock, so one node of many; PGlite is
    * one process, so an in-process flag). `fn` uses `db` as usual: the lock only says who does the work.
@@ -77,7 +76,7 @@ async function openPostgres(url: string, max: number, logger?: QueryLogger): Pro
       await holder.end({ timeout: 5 });
     }
   };
-  return { db, driver: "postgres", withTryLock, close: () => client.end({ timeout: 5 }) };
+  return { db, withTryLock, close: () => client.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise<Database> {
@@ -101,7 +100,7 @@ async function openPglite(dataDir: string | null, logger?: QueryLogger): Promise
         held.delete(key);
       }
     };
-    return { db: db as unknown as Db, driver: "pglite", withTryLock, close: () => client.close() };
+    return { db: db as unknown as Db, withTryLock, close: () => client.close() };
   };
   if (!dataDir) return open();
   mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });

@@ -1,5 +1,5 @@
 // Idempotency keys: a claim row is written before the work and completed with the response after it.
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { idempotencyKeys } from "./schema.js";
 import type { IdempotencyClaim } from "./store.js";
@@ -36,6 +36,7 @@ export async function completeKey(db: Db, dashboardId: string, key: string, stat
     .where(and(eq(idempotencyKeys.dashboardId, dashboardId), eq(idempotencyKeys.key, key)));
 }
 
+/** Only a claim still in flight goes: a completed key keeps answering its retries, even after a release. */
 export async function releaseKey(db: Db, dashboardId: string, key: string): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.dashboardId, dashboardId), eq(idempotencyKeys.key, key)));
+  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.dashboardId, dashboardId), eq(idempotencyKeys.key, key), isNull(idempotencyKeys.status)));
 }

@@ -4,6 +4,7 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { createCommittedWrites } from "../../src/app/committed-writes.js";
 import type { Broker } from "../../src/broker/broker.js";
 import { brokerChecks } from "../../src/broker/broker-checks.js";
 import { createMemoryBroker } from "../../src/broker/memory-broker.js";
@@ -17,7 +18,7 @@ import { waitForState } from "./helpers/wait-for-state.js";
 function health(store: Store, broker: Broker) {
   const app = createApp({
     store,
-    publish: () => {},
+    writes: createCommittedWrites({ store, onCommitted: () => {} }),
     logger: pino({ level: "silent" }),
     now: () => new Date(),
     limits: { maxRows: 10, webhookAllowPrivate: false },

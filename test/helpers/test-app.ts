@@ -2,6 +2,7 @@
 import pino, { type Logger } from "pino";
 import { Registry } from "prom-client";
 import { createApp } from "../../src/app.js";
+import { createCommittedWrites } from "../../src/app/committed-writes.js";
 import { createTokenVerifier } from "../../src/http/auth.js";
 import { mintToken, type MintOptions } from "../../src/http/token.js";
 import type { LogEntry } from "../../src/protocol/event.js";
@@ -45,9 +46,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ? await nodeStore(options.databaseUrl, options.now, options.snapshotCacheBytes)
     : await createTestStore({ now: options.now, snapshotCacheBytes: options.snapshotCacheBytes });
   const published: LogEntry[] = [];
+  const store = options.wrapStore ? options.wrapStore(testStore.store) : testStore.store;
   const app = createApp({
-    store: options.wrapStore ? options.wrapStore(testStore.store) : testStore.store,
-    publish: (entries) => published.push(...entries),
+    store,
+    writes: createCommittedWrites({ store, onCommitted: (entries) => published.push(...entries) }),
     logger: options.logger ?? pino({ level: "silent" }),
     now: options.now ?? (() => new Date()),
     limits: { maxRows: options.maxRows ?? 100_000, webhookAllowPrivate: options.webhookAllowPrivate ?? false },

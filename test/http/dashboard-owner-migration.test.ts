@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterAll, expect, it } from "vitest";
-import { openStore } from "../../src/store/open-store.js";
+import { openStore } from "../helpers/open-store.js";
 import { createPostgresDatabase } from "../helpers/test-database.js";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));

@@ -4,8 +4,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256 } from "../../src/http/content-hash.js";
+import { sha256 } from "../../src/app/content-hash.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
+import { createCommittedWrites } from "../../src/app/committed-writes.js";
 import { createScheduler, MAX_LATENESS_MS } from "../../src/scheduler/scheduler.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 import { manualTime, type ManualTime } from "./helpers/manual-timers.js";
@@ -37,7 +38,7 @@ afterAll(async () => {
 const node = () =>
   createScheduler({
     store: t.store,
-    publish: () => {},
+    writes: createCommittedWrites({ store: t.store, onCommitted: () => {} }),
     logger: pino({ level: "silent" }),
     source: { allowPrivate: true, timeoutMs: 2000, maxBytes: 1 << 20, maxRows: 1000 },
     now: () => time.now(),

@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/protocol/event.js";
+import { createCommittedWrites } from "../../src/app/committed-writes.js";
 import { createScheduler, SCHEDULER_ACTOR } from "../../src/scheduler/scheduler.js";
-import { sha256 } from "../../src/http/content-hash.js";
+import { sha256 } from "../../src/app/content-hash.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import type { Store } from "../../src/store/store.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
@@ -27,7 +28,7 @@ afterAll(async () => {
 function schedulerAt(clock: { now: Date }, published: LogEntry[], store: Store = t.store) {
   return createScheduler({
     store,
-    publish: (e) => published.push(...e),
+    writes: createCommittedWrites({ store, onCommitted: (e) => published.push(...e) }),
     logger: pino({ level: "silent" }),
     source: { allowPrivate: true, timeoutMs: 2000, maxBytes: 1 << 20, maxRows: 1000 },
     now: () => clock.now,

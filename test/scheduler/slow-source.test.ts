@@ -5,6 +5,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import type { LogEntry } from "../../src/protocol/event.js";
+import { createCommittedWrites } from "../../src/app/committed-writes.js";
 import { createScheduler } from "../../src/scheduler/scheduler.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
@@ -49,7 +50,7 @@ describe("a hanging source", () => {
     const flowedTo = (n: number) => new Promise<void>((resolve) => (n <= flowed ? resolve() : waiting.push({ n, resolve })));
     const s = createScheduler({
       store: t.store,
-      publish,
+      writes: createCommittedWrites({ store: t.store, onCommitted: publish }),
       logger: pino({ level: "silent" }),
       source: { allowPrivate: true, timeoutMs: 30_000, maxBytes: 1 << 20, maxRows: 1000 },
       now: () => clock,

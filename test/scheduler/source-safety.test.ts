@@ -56,6 +56,14 @@ describe("scheduled source fetches", () => {
     expect(result).toMatchObject({ ok: true, body: { rows: [{ id: "a", v: 1 }] } });
   });
 
+  it("skips a body the route would refuse, saying why as the route's problem would", async () => {
+    const url = `http://127.0.0.1:${port}/data`;
+    const noId = await fetchSource(url, "key", options({ allowPrivate: true }));
+    expect(noId).toEqual({ ok: false, error: "/rows/0/key: is required" });
+    const tooMany = await fetchSource(url, "id", options({ allowPrivate: true, maxRows: 0 }));
+    expect(tooMany).toEqual({ ok: false, error: "a snapshot holds at most 0 rows; this one has 1" });
+  });
+
   it("stops reading an endless body at maxBytes and cuts the connection", async () => {
     const started = Date.now();
     const result = await fetchSource(`http://127.0.0.1:${port}/endless`, "id", options({ allowPrivate: true, maxBytes: 64 * 1024 }));

@@ -1,24 +1,23 @@
 import { Hono } from "hono";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
-import { sha256 } from "../content-hash.js";
+import { sha256 } from "../../app/content-hash.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { snapshotsQuerySchema } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
 import { parseQuery } from "../validate.js";
-import { loadDashboard, requirePublisher } from "./dashboards.js";
+import { dashboardFromPath, publishersOnly } from "../middleware.js";
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
 const goneProblem = () => new HttpProblem("gone", "the rows of this snapshot have been pruned (SNAPSHOT_RETENTION_DAYS)");
 
-export function snapshotRoutes({ store, publish, limits, now }: ApiDeps) {
+export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
   return new Hono<Env>()
-    .post("/:id/snapshot", async (c) => {
+    // The role first, then the only read of the dashboard row: the ingest judges against this head (see store/ingest.ts).
+    .post("/:id/snapshot", publishersOnly, dashboardFromPath(store), async (c) => {
       const principal = c.get("principal");
-      requirePublisher(principal);
-      // The only read of the dashboard row: the ingest judges against this head (see store/ingest.ts).
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const dashboard = c.get("dashboard");
       const { value, text } = await readJson(c);
       const body = parseSnapshotBody(value, dashboard.id_field, limits.maxRows, now());
 
@@ -26,48 +25,29 @@ export function snapshotRoutes({ store, publish, limits, now }: ApiDeps) {
       if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
         throw validationProblem([{ pointer: "/headers/idempotency-key", detail: `must be 1 to ${MAX_IDEMPOTENCY_KEY} characters` }]);
       }
-      if (key !== undefined) {
-        const claim = await store.claimIdempotencyKey(dashboard.id, key, sha256(text));
-        switch (claim.state) {
-          case "claimed":
-            break;
-          case "done":
-            return c.json(claim.body as object, claim.status as 201);
-          case "in-flight":
-            throw new HttpProblem("conflict", "a request with this Idempotency-Key is still in flight");
-          case "reused":
-            throw new HttpProblem("idempotency-key-reused", "this Idempotency-Key was used with a different body");
-          default:
-            return claim satisfies never;
+      const claim = key === undefined ? undefined : { key, requestHash: sha256(text) };
+      const ingest = { rows: body.rows, primaryMetric: body.primary_metric, takenAt: body.taken_at, actor: principal.sub, basis: dashboard, bodyJson: text };
+      const write = await writes.writeSnapshot(dashboard.id, claim, () => ({ ingest }));
+      switch (write.state) {
+        case "committed": {
+          const { entries: _published, ...response } = write.outcome;
+          return c.json(response, 201);
         }
-      }
-
-      try {
-        const result = await store.ingestSnapshot({
-          dashboardId: dashboard.id,
-          rows: body.rows,
-          primaryMetric: body.primary_metric,
-          takenAt: body.taken_at,
-          actor: principal.sub,
-          basis: dashboard,
-          bodyJson: text,
-          idempotencyKey: key,
-        });
-        if (!result.ok) {
-          if (result.error === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
-          throw validationProblem([{ pointer: "/taken_at", detail: `is earlier than the previous snapshot's (${result.previous})` }]);
-        }
-        const { entries, ...response } = result.value;
-        publish(entries);
-        return c.json(response, 201);
-      } catch (error) {
-        // Only reached when nothing committed: the key was completed inside the ingest transaction.
-        if (key !== undefined) await store.releaseIdempotencyKey(dashboard.id, key).catch(() => {});
-        throw error;
+        case "done":
+          return c.json(write.body as object, write.status as 201);
+        case "in-flight":
+          throw new HttpProblem("conflict", "a request with this Idempotency-Key is still in flight");
+        case "reused":
+          throw new HttpProblem("idempotency-key-reused", "this Idempotency-Key was used with a different body");
+        case "refused":
+          if (write.refusal.error === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
+          throw validationProblem([{ pointer: "/taken_at", detail: `is earlier than the previous snapshot's (${write.refusal.previous})` }]);
+        default:
+          return write satisfies never;
       }
     })
-    .get("/:id/snapshots", async (c) => {
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+    .get("/:id/snapshots", dashboardFromPath(store), async (c) => {
+      const dashboard = c.get("dashboard");
       const query = parseQuery(snapshotsQuerySchema, c.req.query());
       if (query.at !== undefined) {
         const snapshot = await store.snapshotAt(dashboard.id, new Date(query.at));
@@ -77,8 +57,8 @@ export function snapshotRoutes({ store, publish, limits, now }: ApiDeps) {
       }
       return c.json({ snapshots: await store.listSnapshots(dashboard.id, query.limit) });
     })
-    .get("/:id/snapshots/:snapshot_id", async (c) => {
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+    .get("/:id/snapshots/:snapshot_id", dashboardFromPath(store), async (c) => {
+      const dashboard = c.get("dashboard");
       const id = c.req.param("snapshot_id");
       const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : null;
       if (!snapshot) throw new HttpProblem("not-found", "snapshot does not exist");

@@ -1,6 +1,6 @@
 // JSON.parse accepts what PostgreSQL and the diff cannot use: 1e400 (Infinity), "\u0000", lone surrogates,
 // and nesting deep enough to exhaust a recursive reader later. One walk finds the first of each.
-import type { FieldError } from "./problem.js";
+import type { FieldError } from "./field-error.js";
 
 export const MAX_JSON_DEPTH = 32;
 
