@@ -40,7 +40,8 @@ export function summarizeTrace(trace) {
   return out.join("; ");
 }
 
-function leafText({ node, value: v = {} }) {
+function leafText(leaf) {
+  const { node, value: v = {}, threshold } = leaf;
   switch (node) {
     case "top_n_reordering":
       return `top ${v.n} reordered (${ids(v.from ?? [])} → ${ids(v.to ?? [])})`;
@@ -53,7 +54,8 @@ function leafText({ node, value: v = {} }) {
     case "primary_metric_delta_pct":
       return `primary metric ${v.from} → ${v.to} (${pct(v.delta_pct)}; rule: ≥ ${share(v.threshold)})`;
     default:
-      return node;
+      // Version 2 leaves carry their decisive `value` and the leaf's `threshold` on the node itself.
+      return typeof v === "object" ? node : `${node} ${v}${threshold !== undefined ? ` (rule: ${JSON.stringify(threshold)})` : ""}`;
   }
 }
 
@@ -66,6 +68,16 @@ export function summarizeEvent(event) {
       const why = summarizeTrace(d.trace);
       return `${d.subscriber_kind} ${d.subscriber_id}: ${why || summarizeDiff(d.diff)}`;
     }
+    case "alert.resolved": {
+      const why = summarizeTrace(d.trace);
+      return `${d.subscriber_kind} ${d.subscriber_id}: resolved (fired at seq ${d.fired_seq})${why ? `; ${why}` : ""}`;
+    }
+    case "subscription.updated":
+      return `subscription ${String(d.id ?? d.subscription_id).slice(0, 8)} updated: ${JSON.stringify(d.threshold_json)}`;
+    case "subscription.disabled":
+      return `subscription ${String(d.subscription_id).slice(0, 8)} disabled (its endpoint kept failing)`;
+    case "dashboard.updated":
+      return `changed ${Object.keys(d.changes ?? {}).join(", ")}`;
     case "subscription.created":
       return `${d.subscriber_kind} ${d.subscriber_id} subscribed: ${JSON.stringify(d.threshold_json)}`;
     case "subscription.deleted":
