@@ -6,7 +6,7 @@ import { diffRows } from "./diff-rows.js";
 
 /** Rendering a 100 000-row diff would freeze the page. */
 const MAX_ROWS = 500;
-const ARROWS = { entered: "＋ entered", left: "－ left", moved: "moved", same: "" };
+const ARROWS = { entered: "+ entered", left: "− left", moved: "↕ moved", same: "" };
 
 const text = (value) => (value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
 
@@ -64,7 +64,7 @@ export function createDiffView() {
       el("tbody", {}, diff.slice(0, MAX_ROWS).map((d) =>
         el("tr", { testid: "diff-row", className: `diff-${d.status}`, dataset: { status: d.status, id: String(d.id) } },
           el("td", { className: "diff-mark" }, ARROWS[d.status]),
-          el("td", { className: "num" }, rank(d)),
+          el("td", { className: "num rank" }, rank(d)),
           el("td", {}, text(d.id)),
           columns.map((c) => cell(d, c))))));
     const cut = diff.length > MAX_ROWS ? ` (first ${MAX_ROWS} rows shown)` : "";
