@@ -138,6 +138,17 @@ describe("the console's views", () => {
     expect((await env.call("GET", "/api/dashboard/views/subscriptions")).body.subscriptions).toHaveLength(1);
   });
 
+  it("follows live snapshots: a new point and the new alert's marker", async () => {
+    const posted = await env.call("POST", "/api/dashboard/views/snapshot", {
+      taken_at: at(5), primary_metric: 120, rows: [{ name: "bo", score: 99 }, { name: "ann", score: 98 }, { name: "ed", score: 65 }, { name: "di", score: 50 }],
+    });
+    expect(posted.body.alerts).toHaveLength(1);
+    alertSeqs = [...alertSeqs, posted.body.alerts[0].seq];
+    await expect.poll(() => page.locator('[data-testid="chart-marker"]').count()).toBe(3);
+    expect(await page.textContent("#chart-status")).toContain("latest 6 snapshots · 3 alerts matched");
+    expect(await page.locator(`#diff-b option[value="${posted.body.snapshot_id}"]`).count()).toBe(1);
+  });
+
   it("kept the page free of errors", async () => {
     await page.screenshot({ path: join(ARTIFACTS, "console-views.png"), fullPage: true });
     expect(env.pageErrors).toEqual([]);
