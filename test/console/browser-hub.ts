@@ -31,7 +31,8 @@ export interface BrowserHub {
   close(): Promise<void>;
 }
 
-export async function startBrowserHub(sub = "console-tester"): Promise<BrowserHub> {
+/** `settings`: more environment for the hub's config (e.g. DELIVERY_RETRY_SCHEDULE). */
+export async function startBrowserHub(sub = "console-tester", settings: Record<string, string> = {}): Promise<BrowserHub> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
   const [db, dataDir, profileDir] = await Promise.all([
     createTestDatabase(),
@@ -40,7 +41,7 @@ export async function startBrowserHub(sub = "console-tester"): Promise<BrowserHu
     mkdir(ARTIFACTS, { recursive: true }),
   ]) as [TestDatabase, string, string, unknown];
   const hub = await startHub(
-    loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url ?? undefined, DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: "silent" }),
+    loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url ?? undefined, DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: "silent", ...settings }),
   );
   const token = await mintToken(SECRET, { sub, roles: ["admin"] });
   const browser: BrowserContext = await chromium.launchPersistentContext(profileDir, {

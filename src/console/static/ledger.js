@@ -40,14 +40,18 @@ export function createLedger() {
     if (!dashboard) return;
     const mine = ++ticket;
     card.hidden = false;
+    Object.assign(card.dataset, { seq, state: "loading" });
     $("ledger-title").textContent = `Alert seq ${seq}`;
     replace(body);
     say(status, "loading…");
     try {
       const ledger = await api("GET", dashboardPath(dashboard.id, `/alerts/${seq}`));
-      if (mine === ticket) render(ledger);
+      if (mine !== ticket) return;
+      render(ledger);
+      card.dataset.state = "ready";
     } catch (error) {
       if (mine !== ticket) return;
+      card.dataset.state = "error";
       const missing = error instanceof ApiError && error.status === 404;
       say(status, missing ? `no alert at seq ${seq} that you may see (or this hub has no ledger route yet)` : error.message, "error");
     }
