@@ -16,12 +16,15 @@ function attemptRow(attempt) {
     el("td", { className: "wrap" }, dash(attempt.error)));
 }
 
-function deliveryBlock(d) {
+function deliveryBlock(d, retry) {
   const next = d.status === "pending" && d.next_attempt_at ? [" · next attempt ", timeCell(d.next_attempt_at)] : null;
+  const again = d.status === "failed"
+    ? el("button", { type: "button", className: "small quiet", testid: "ledger-retry", title: "send it again now", onclick: () => retry(d) }, "retry")
+    : null;
   return el("div", { className: "delivery", testid: "ledger-delivery", dataset: { id: d.id, status: d.status } },
     el("div", { className: "delivery-head" },
       el("strong", {}, d.channel), ` (${d.reason}) · subscription ${d.subscription_id} · `,
-      el("span", { className: `outcome outcome-${d.status}` }, d.status), next),
+      el("span", { className: `outcome outcome-${d.status}` }, d.status), next, " ", again),
     d.attempts.length === 0
       ? el("p", { className: "hint" }, "no attempt yet")
       : el("table", { className: "data" },
@@ -63,12 +66,21 @@ export function createLedger() {
     replace(body,
       el("p", {}, timeCell(event.at), " · ", summarizeEvent(event)),
       el("h3", {}, `Deliveries (${deliveries.length})`),
-      deliveries.length ? deliveries.map(deliveryBlock) : el("p", { className: "hint" }, "no webhook or email delivery for this alert"),
+      deliveries.length ? deliveries.map((d) => deliveryBlock(d, retry)) : el("p", { className: "hint" }, "no webhook or email delivery for this alert"),
       el("h3", {}, `Acks (${acks.length})`),
       acks.length
         ? el("ul", { className: "acks" }, acks.map((a) => el("li", { testid: "ledger-ack" }, el("strong", {}, a.persona), " acked at ", timeCell(a.at))))
         : el("p", { className: "hint" }, "nobody has acked it"));
     say(status, "");
+  }
+
+  async function retry(d) {
+    try {
+      await api("POST", dashboardPath(dashboard.id, `/deliveries/${encodeURIComponent(d.id)}/retry`));
+    } catch (error) {
+      return say(status, `could not retry: ${error.message}`, "error");
+    }
+    await show(d.seq);
   }
 
   $("ledger-close").addEventListener("click", () => {
