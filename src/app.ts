@@ -10,8 +10,10 @@ import { closeAfterResponse } from "./http/lingering-close.js";
 import { HttpProblem, problemResponse } from "./http/problem.js";
 import { createRateLimiter } from "./http/rate-limit.js";
 import { auditRoutes } from "./http/routes/audit.js";
+import { backtestRoutes } from "./http/routes/backtest.js";
 import { dashboardRoutes } from "./http/routes/dashboards.js";
 import { eventRoutes } from "./http/routes/events.js";
+import { explainRoutes } from "./http/routes/explain.js";
 import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
 
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.route("/api/dashboard", subscriptionRoutes(deps));
   app.route("/api/dashboard", eventRoutes(deps));
   app.route("/api/dashboard", auditRoutes(deps));
+  app.route("/api/dashboard", backtestRoutes(deps));
+  app.route("/api/dashboard", explainRoutes(deps));
   deps.mount?.(app);
   return app;
 }

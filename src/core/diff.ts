@@ -1,6 +1,6 @@
 // compute_diff(a, b): what changed between two consecutive snapshots, ranked with the current settings.
 import { primaryMetricDeltaPct, primaryMetricOf } from "./primary-metric.js";
-import { rankRows, type Ranking } from "./rank.js";
+import { rankOfId, rankRows, type Ranking } from "./rank.js";
 import { selectFirst } from "./select-first.js";
 import { computeTopNChanges } from "./top-n-changes.js";
 import type { Diff, FullDiff, RankSettings, RowId, RowValueDelta, SnapshotData } from "./types.js";
@@ -78,6 +78,8 @@ export function computeDiff(a: SnapshotData, b: SnapshotData, settings: RankSett
     },
     primary_metric: { from, to },
     top_ids: { from: before.ids.slice(0, topN), to: after.ids.slice(0, topN) },
+    row_count: { from: before.ids.length, to: after.ids.length },
+    next: { ids: after.ids, rows: after.rows, rankOf: (id) => rankOfId(after, id) },
   };
 }
 

@@ -1,82 +1,71 @@
-// What each leaf of a threshold rule measures on a diff, and when that counts as a match.
-import { compareValueDeltas, deltaPct } from "./value-deltas.js";
+// What the change leaves of a threshold rule measure on a diff, and when that counts as a match.
+import { decisiveDelta } from "./value-delta-index.js";
+import { deltaPct } from "./value-deltas.js";
 import type {
+  Direction,
   FullDiff,
   PrimaryMetricDeltaPctRule,
-  RowValueDelta,
+  RowCountDeltaPctRule,
   SetAddedMinRule,
   SetRemovedMinRule,
-  TopNReorderingRule,
   ValueDeltaPctRule,
 } from "./types.js";
 
-/** A leaf's outcome: `value` is built only for a trace, which `meetsThreshold` does not need. */
+/**
+ * A leaf's outcome as its trace node shows it: `value` is the number that decided it (null when there is
+ * none), `threshold` the leaf's own p, k, N or x, `detail` what a reader needs to see why.
+ */
 export interface LeafOutcome {
   matched: boolean;
-  value?: unknown;
+  value: number | null;
+  threshold: number;
+  detail?: Record<string, unknown>;
 }
 
 /**
- * Per field, the delta that decides a `value_delta_pct` leaf: the first in contract order (a change from 0,
- * else the largest |delta_pct|). Memoised per diff, so 100 rules over a 100k-row diff read its deltas once;
- * a FullDiff is never changed after computeDiff returns it.
+ * A real change of at least `p` in `direction`: Δ ≠ 0 and |Δ| ≥ p, where `pct` null is a change from 0 and
+ * matches any p. `rise` is to > from, so a change from 0 counts as up when it goes positive.
  */
-const largestByField = new WeakMap<FullDiff, Map<string, RowValueDelta>>();
-
-function largestDeltas(diff: FullDiff): Map<string, RowValueDelta> {
-  let byField = largestByField.get(diff);
-  if (byField) return byField;
-  byField = new Map();
-  for (const delta of diff.row_value_deltas) {
-    const best = byField.get(delta.field);
-    if (best === undefined || compareValueDeltas(delta, best) < 0) byField.set(delta.field, delta);
-  }
-  largestByField.set(diff, byField);
-  return byField;
-}
-
-/** A real change of at least `p`: Δ ≠ 0 and |Δ| ≥ p, where `null` is a change from 0 and matches any p. */
-function pctReaches(pct: number | null, p: number): boolean {
+export function changeReaches(pct: number | null, rise: boolean, p: number, direction: Direction = "any"): boolean {
+  if ((direction === "up" && !rise) || (direction === "down" && rise)) return false;
   return pct === null || (pct !== 0 && Math.abs(pct) >= p);
 }
 
-/**
- * Entry, exit or swap among the first N ranks. N is at most the dashboard's top_n (validation and the 409 on
- * lowering top_n keep it so), and `top_ids` holds top_n ids per side, so the slices are complete.
- */
-export function topNReorderingLeaf(rule: TopNReorderingRule, diff: FullDiff, trace: boolean): LeafOutcome {
-  const n = rule.top_n_reordering;
-  const from = diff.top_ids.from.slice(0, n);
-  const to = diff.top_ids.to.slice(0, n);
-  const matched = from.length !== to.length || from.some((id, k) => id !== to[k]);
-  return trace ? { matched, value: { n, from, to } } : { matched };
+export function valueDeltaPctLeaf(rule: ValueDeltaPctRule, diff: FullDiff): LeafOutcome {
+  const direction = rule.direction ?? "any";
+  const decided = decisiveDelta(diff, rule.on_field, direction, rule.ids);
+  const matched = decided !== undefined && changeReaches(decided.delta_pct, true, rule.value_delta_pct);
+  const largest = decided ? { id: decided.id, from: decided.from, to: decided.to, delta_pct: decided.delta_pct } : null;
+  return {
+    matched,
+    value: decided?.delta_pct ?? null,
+    threshold: rule.value_delta_pct,
+    detail: { on_field: rule.on_field, direction, largest },
+  };
 }
 
-export function valueDeltaPctLeaf(rule: ValueDeltaPctRule, diff: FullDiff, trace: boolean): LeafOutcome {
-  const largest = largestDeltas(diff).get(rule.on_field);
-  const matched = largest !== undefined && pctReaches(largest.delta_pct, rule.value_delta_pct);
-  if (!trace) return { matched };
-  const decided = largest && { id: largest.id, from: largest.from, to: largest.to, delta_pct: largest.delta_pct };
-  return { matched, value: { on_field: rule.on_field, threshold: rule.value_delta_pct, largest: decided ?? null } };
-}
-
-export function setAddedMinLeaf(rule: SetAddedMinRule, diff: FullDiff, trace: boolean): LeafOutcome {
+export function setAddedMinLeaf(rule: SetAddedMinRule, diff: FullDiff): LeafOutcome {
   const added = diff.counts.id_set_added;
-  const matched = added >= rule.set_added_min;
-  return trace ? { matched, value: { min: rule.set_added_min, added } } : { matched };
+  return { matched: added >= rule.set_added_min, value: added, threshold: rule.set_added_min };
 }
 
-export function setRemovedMinLeaf(rule: SetRemovedMinRule, diff: FullDiff, trace: boolean): LeafOutcome {
+export function setRemovedMinLeaf(rule: SetRemovedMinRule, diff: FullDiff): LeafOutcome {
   const removed = diff.counts.id_set_removed;
-  const matched = removed >= rule.set_removed_min;
-  return trace ? { matched, value: { min: rule.set_removed_min, removed } } : { matched };
+  return { matched: removed >= rule.set_removed_min, value: removed, threshold: rule.set_removed_min };
 }
 
 /** Read from `primary_metric`, not `primary_metric_delta_pct`: the latter is `null` both for "none" and "from 0". */
-export function primaryMetricDeltaPctLeaf(rule: PrimaryMetricDeltaPctRule, diff: FullDiff, trace: boolean): LeafOutcome {
+export function primaryMetricDeltaPctLeaf(rule: PrimaryMetricDeltaPctRule, diff: FullDiff): LeafOutcome {
   const { from, to } = diff.primary_metric;
   const p = rule.primary_metric_delta_pct;
-  const pct = from === null || to === null ? 0 : deltaPct(from, to);
-  const matched = pctReaches(pct, p);
-  return trace ? { matched, value: { threshold: p, from, to, delta_pct: diff.primary_metric_delta_pct } } : { matched };
+  const matched = from !== null && to !== null && changeReaches(deltaPct(from, to), to > from, p, rule.direction);
+  return { matched, value: diff.primary_metric_delta_pct, threshold: p, detail: { from, to, direction: rule.direction ?? "any" } };
+}
+
+/** The row counts always exist, so from 0 to some rows is a change from 0 (value null) and matches any p. */
+export function rowCountDeltaPctLeaf(rule: RowCountDeltaPctRule, diff: FullDiff): LeafOutcome {
+  const { from, to } = diff.row_count;
+  const pct = deltaPct(from, to);
+  const p = rule.row_count_delta_pct;
+  return { matched: changeReaches(pct, to > from, p, rule.direction), value: pct, threshold: p, detail: { from, to, direction: rule.direction ?? "any" } };
 }

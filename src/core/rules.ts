@@ -1,10 +1,12 @@
 // Judging a validated threshold rule against a full diff.
-import { viewRule } from "./rule-node.js";
+import { fieldCompareLeaf } from "./level-leaves.js";
+import { entersTopNLeaf, leavesTopNLeaf, rankMovedMinLeaf, topNReorderingLeaf } from "./rank-leaves.js";
+import { viewRule, type LeafView } from "./rule-node.js";
 import {
   primaryMetricDeltaPctLeaf,
+  rowCountDeltaPctLeaf,
   setAddedMinLeaf,
   setRemovedMinLeaf,
-  topNReorderingLeaf,
   valueDeltaPctLeaf,
   type LeafOutcome,
 } from "./rule-leaves.js";
@@ -14,25 +16,28 @@ import type { FullDiff, Rule, TraceNode } from "./types.js";
 export { topNReorderingMax } from "./rule-node.js";
 export { validateRule, type RuleValidation } from "./rule-validate.js";
 
-function judgeNode(rule: Rule, diff: FullDiff, trace: boolean): LeafOutcome {
-  const view = viewRule(rule);
+function judgeLeaf(view: LeafView, diff: FullDiff): LeafOutcome {
   switch (view.node) {
     case "top_n_reordering":
-      return topNReorderingLeaf(view.rule, diff, trace);
+      return topNReorderingLeaf(view.rule, diff);
     case "value_delta_pct":
-      return valueDeltaPctLeaf(view.rule, diff, trace);
+      return valueDeltaPctLeaf(view.rule, diff);
     case "set_added_min":
-      return setAddedMinLeaf(view.rule, diff, trace);
+      return setAddedMinLeaf(view.rule, diff);
     case "set_removed_min":
-      return setRemovedMinLeaf(view.rule, diff, trace);
+      return setRemovedMinLeaf(view.rule, diff);
     case "primary_metric_delta_pct":
-      return primaryMetricDeltaPctLeaf(view.rule, diff, trace);
-    case "and":
-      return { matched: view.rule.and.every((child) => meetsThreshold(diff, child)) };
-    case "or":
-      return { matched: view.rule.or.some((child) => meetsThreshold(diff, child)) };
-    case "not":
-      return { matched: !meetsThreshold(diff, view.rule.not) };
+      return primaryMetricDeltaPctLeaf(view.rule, diff);
+    case "row_count_delta_pct":
+      return rowCountDeltaPctLeaf(view.rule, diff);
+    case "field_compare":
+      return fieldCompareLeaf(view.rule, diff);
+    case "enters_top_n":
+      return entersTopNLeaf(view.rule, diff);
+    case "leaves_top_n":
+      return leavesTopNLeaf(view.rule, diff);
+    case "rank_moved_min":
+      return rankMovedMinLeaf(view.rule, diff);
     default:
       return view satisfies never;
   }
@@ -40,14 +45,15 @@ function judgeNode(rule: Rule, diff: FullDiff, trace: boolean): LeafOutcome {
 
 /**
  * The trace mirrors the rule tree: every child of `and`/`or` is evaluated (no short-circuit), so a stored
- * trace shows each leaf's deciding values, not just the first one that settled the answer. It is bounded in
- * bytes whatever the rule (trace-bound.ts); `matched` is always the rule's answer.
+ * trace, and an explain, shows each leaf's deciding values, not just the first one that settled the answer.
+ * It is bounded in bytes whatever the rule (trace-bound.ts); `matched` is always the rule's answer.
  */
 export function evaluateRule(rule: Rule, diff: FullDiff): TraceNode {
   return boundTrace(traceRule(rule, diff));
 }
 
-function traceRule(rule: Rule, diff: FullDiff): TraceNode {
+/** The whole trace, not yet bounded: for a caller that marks its root before bounding it (judge.ts). */
+export function traceRule(rule: Rule, diff: FullDiff): TraceNode {
   const view = viewRule(rule);
   switch (view.node) {
     case "and": {
@@ -63,13 +69,8 @@ function traceRule(rule: Rule, diff: FullDiff): TraceNode {
       return { node: "not", matched: !child.matched, children: [child] };
     }
     default: {
-      const { matched, value } = judgeNode(rule, diff, true);
-      return { node: view.node, matched, value };
+      const { matched, value, threshold, detail } = judgeLeaf(view, diff);
+      return { node: view.node, matched, value, threshold, ...(detail ? { detail } : {}) };
     }
   }
-}
-
-/** `evaluateRule(rule, diff).matched`, short-circuiting and building no trace. */
-export function meetsThreshold(diff: FullDiff, rule: Rule): boolean {
-  return judgeNode(rule, diff, false).matched;
 }

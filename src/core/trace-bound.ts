@@ -2,7 +2,7 @@
 // once made every matching snapshot write a 6.65 MB event. Pure: sizes are counted in UTF-8 bytes of JSON.
 import type { TraceNode } from "./types.js";
 
-/** Items a list inside a trace node's `value` keeps; the full length goes beside it. */
+/** Items a list inside a trace node's `detail` keeps; the full length goes beside it. */
 export const TRACE_LIST_ITEMS = 10;
 /**
  * A trace over this is cut. 1 KiB under 16 KiB, so that an `alert.matched` event (ids, kind, actor and the
@@ -52,62 +52,85 @@ function boundMembers(o: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Lists inside `value` hold at most TRACE_LIST_ITEMS items plus a count; `children` keep every node. */
+/** Lists inside `detail` hold at most TRACE_LIST_ITEMS items plus a count; `children` keep every node. */
 export function boundTraceLists(t: TraceNode): TraceNode {
+  return {
+    ...root(t),
+    ...leafMembers(t, true, true),
+    ...(t.detail !== undefined ? { detail: boundMembers(t.detail) } : {}),
+    ...(t.children ? { children: t.children.map(boundTraceLists) } : {}),
+  };
+}
+
+/** A node's own answer; the root flags go along so that a cut keeps them. */
+function root(t: TraceNode): TraceNode {
   return {
     node: t.node,
     matched: t.matched,
-    ...(t.value !== undefined ? { value: boundLoose(t.value) } : {}),
-    ...(t.children ? { children: t.children.map(boundTraceLists) } : {}),
+    ...(t.unchanged !== undefined ? { unchanged: t.unchanged } : {}),
+  };
+}
+
+function leafMembers(t: TraceNode, numbers: boolean, detail: boolean): Partial<TraceNode> {
+  return {
+    ...(numbers && t.value !== undefined ? { value: t.value } : {}),
+    ...(numbers && t.threshold !== undefined ? { threshold: t.threshold } : {}),
+    ...(detail && t.detail !== undefined ? { detail: t.detail } : {}),
   };
 }
 
 interface Kept {
   source: TraceNode;
-  keepValue: boolean;
+  numbers: boolean;
+  detail: boolean;
   children: Kept[];
 }
 
-const skeletonBytes = (t: TraceNode) => jsonBytes({ node: t.node, matched: t.matched });
+const skeletonBytes = (t: TraceNode) => jsonBytes(root(t));
 const CHILDREN_KEY = utf8Bytes(',"children":[]');
-const VALUE_KEY = utf8Bytes(',"value":');
 const TRUNCATED = utf8Bytes(',"truncated":true');
+/** The bytes a node's members add to its JSON: a comma before each, the quoted key, the colon, the value. */
+const membersBytes = (members: Partial<TraceNode>) => {
+  const json = jsonBytes(members);
+  return json === 2 ? 0 : json - 1;
+};
 
 /**
- * Cuts a trace to `maxBytes` of JSON: first every node without its value, in pre-order while they fit (a
- * node that does not fit drops its subtree), then values in pre-order, each where it still fits. The root
- * says `truncated: true`; a node that lost its value has none. Counts are exact, so the result always fits.
+ * Cuts a trace to `maxBytes` of JSON: first every node without its leaf members, in pre-order while they
+ * fit (a node that does not fit drops its subtree), then each leaf's `value` and `threshold` in pre-order,
+ * then each `detail`, each where it still fits. The root says `truncated: true`; a node that lost a member
+ * has none. Counts are exact, so the result always fits.
  */
 function cut(trace: TraceNode, maxBytes: number): TraceNode {
   let used = skeletonBytes(trace) + TRUNCATED;
-  const root: Kept = { source: trace, keepValue: false, children: [] };
-  const order: Kept[] = [root];
+  const top: Kept = { source: trace, numbers: false, detail: false, children: [] };
+  const order: Kept[] = [top];
   const walk = (parent: Kept) => {
     for (const child of parent.source.children ?? []) {
       const cost = skeletonBytes(child) + (parent.children.length === 0 ? CHILDREN_KEY : 1);
       if (used + cost > maxBytes) return;
       used += cost;
-      const kept: Kept = { source: child, keepValue: false, children: [] };
+      const kept: Kept = { source: child, numbers: false, detail: false, children: [] };
       parent.children.push(kept);
       order.push(kept);
       walk(kept);
     }
   };
-  walk(root);
-  for (const kept of order) {
-    if (kept.source.value === undefined) continue;
-    const cost = VALUE_KEY + jsonBytes(kept.source.value);
-    if (used + cost > maxBytes) continue;
-    used += cost;
-    kept.keepValue = true;
+  walk(top);
+  for (const member of ["numbers", "detail"] as const) {
+    for (const kept of order) {
+      const cost = membersBytes(leafMembers(kept.source, member === "numbers", member === "detail"));
+      if (cost === 0 || used + cost > maxBytes) continue;
+      used += cost;
+      kept[member] = true;
+    }
   }
   const build = (k: Kept): TraceNode => ({
-    node: k.source.node,
-    matched: k.source.matched,
-    ...(k.keepValue ? { value: k.source.value } : {}),
+    ...root(k.source),
+    ...leafMembers(k.source, k.numbers, k.detail),
     ...(k.children.length > 0 ? { children: k.children.map(build) } : {}),
   });
-  return { ...build(root), truncated: true };
+  return { ...build(top), truncated: true };
 }
 
 /** The trace as stored and sent: lists bounded, then cut to `maxBytes` of JSON if it is still over. */

@@ -56,9 +56,24 @@ export interface Diff {
 export interface FullDiff extends Diff {
   /** Each side's primary metric; rules must tell "none" from "changed from 0". */
   primary_metric: { from: number | null; to: number | null };
-  /** Ordered ids of ranks 1..topN on each side, for top_n_reordering leaves with N < topN. */
+  /** Ordered ids of ranks 1..topN on each side, for the rank leaves (their N is at most topN). */
   top_ids: { from: RowId[]; to: RowId[] };
+  /** Rows kept on each side (a string or finite-number id, first of a repeated id), for row_count_delta_pct. */
+  row_count: { from: number; to: number };
+  /** The new snapshot's kept rows, for the leaves that judge a level on it (field_compare). */
+  next: NextRows;
 }
+
+/** The new side of a diff: its kept rows in rank order and a lookup by id, shared with the diff's ranking. */
+export interface NextRows {
+  readonly ids: readonly RowId[];
+  readonly rows: readonly Row[];
+  /** 0-based rank position of `id` in `rows`, or -1 when the snapshot does not hold it. */
+  rankOf(id: RowId): number;
+}
+
+export type Direction = "up" | "down" | "any";
+export type CompareOp = "gt" | "gte" | "lt" | "lte" | "eq" | "neq";
 
 export interface TopNReorderingRule {
   top_n_reordering: number;
@@ -66,6 +81,8 @@ export interface TopNReorderingRule {
 export interface ValueDeltaPctRule {
   value_delta_pct: number;
   on_field: string;
+  direction?: Direction;
+  ids?: RowId[];
 }
 export interface SetAddedMinRule {
   set_added_min: number;
@@ -75,6 +92,26 @@ export interface SetRemovedMinRule {
 }
 export interface PrimaryMetricDeltaPctRule {
   primary_metric_delta_pct: number;
+  direction?: Direction;
+}
+export interface RowCountDeltaPctRule {
+  row_count_delta_pct: number;
+  direction?: Direction;
+}
+export interface FieldCompareRule {
+  field_compare: { field: string; op: CompareOp; value: number; ids?: RowId[]; min_rows?: number };
+}
+export interface EntersTopNRule {
+  enters_top_n: number;
+  ids?: RowId[];
+}
+export interface LeavesTopNRule {
+  leaves_top_n: number;
+  ids?: RowId[];
+}
+export interface RankMovedMinRule {
+  rank_moved_min: number;
+  within_top_n: number;
 }
 export interface AndRule {
   and: Rule[];
@@ -86,25 +123,41 @@ export interface NotRule {
   not: Rule;
 }
 
-/** A `threshold_json` as validated: the JSON itself, one key naming the node (plus `on_field`). */
+/** A `threshold_json` as validated: the JSON itself, one key naming the node (plus that leaf's members). */
 export type Rule =
   | TopNReorderingRule
   | ValueDeltaPctRule
   | SetAddedMinRule
   | SetRemovedMinRule
   | PrimaryMetricDeltaPctRule
+  | RowCountDeltaPctRule
+  | FieldCompareRule
+  | EntersTopNRule
+  | LeavesTopNRule
+  | RankMovedMinRule
   | AndRule
   | OrRule
   | NotRule;
 
-/** One node of an evaluation trace, mirroring the rule tree; `value` holds what decided a leaf. */
+/**
+ * One node of an evaluation trace, mirroring the rule tree. A leaf carries `value`, the number that decided
+ * it (null when there is none), `threshold`, the leaf's own p, k, N or x, and `detail`, what a reader needs
+ * to see why (lists in it bounded by trace-bound.ts).
+ */
 export interface TraceNode {
   node: string;
   matched: boolean;
-  value?: unknown;
+  value?: number | null;
+  threshold?: number;
+  detail?: Record<string, unknown>;
   children?: TraceNode[];
   /** On the root only: the trace was cut to its byte bound (see trace-bound.ts). */
   truncated?: boolean;
+  /**
+   * On the root only: the new snapshot holds the same content as the baseline, so it fails whatever the
+   * rule says (root `matched: false`); the children still show what each leaf measured.
+   */
+  unchanged?: boolean;
 }
 
 export interface RuleIssue {

@@ -3,13 +3,16 @@ import { z } from "zod";
 import { PROBLEM_TYPE_BASE } from "./problem.js";
 import {
   auditQuerySchema,
+  backtestSchema,
   dashboardCreateSchema,
   dashboardListQuerySchema,
   dashboardPatchSchema,
   eventsQuerySchema,
+  explainQuerySchema,
   snapshotBodySchema,
   snapshotsQuerySchema,
   subscriptionCreateSchema,
+  subscriptionPatchSchema,
 } from "./schemas.js";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(s, { io, unrepresentable: "any" });
@@ -80,6 +83,15 @@ export function buildOpenApi(version: string) {
       "/api/dashboard/{id}/subscriptions/{sub_id}": {
         parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         delete: { summary: "Delete a subscription", responses: { 204: { description: "deleted" }, ...errors } },
+        patch: { summary: "Change a subscription's rule, baseline, lifecycle, fallback or enabled", requestBody: body(subscriptionPatchSchema), responses: { 200: json("subscription"), ...errors } },
+      },
+      "/api/dashboard/{id}/subscriptions/{sub_id}/explain": {
+        parameters: [idParam, { name: "sub_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }, ...queryParams(explainQuerySchema)],
+        get: { summary: "Why a stored snapshot did or did not alert this subscription", responses: { 200: json("snapshot_id, baseline_snapshot_id, matched, trace"), 410: problem, ...errors } },
+      },
+      "/api/dashboard/{id}/backtest": {
+        parameters: [idParam],
+        post: { summary: "Replay a rule over the stored snapshots (writes nothing)", requestBody: body(backtestSchema), responses: { 200: json("evaluated, firings"), ...errors } },
       },
       "/api/dashboard/{id}/events": {
         parameters: [idParam, ...queryParams(eventsQuerySchema)],

@@ -53,12 +53,34 @@ export const fallbackSchema = z
   })
   .refine((f) => f.webhook_url !== undefined || f.email !== undefined, "needs a webhook_url or an email");
 
+const required = z.unknown().refine((v) => v !== undefined, "is required");
+// Checked by the core's validators (pointers inside them); here only their place in the body.
+const ruleMembers = {
+  baseline: z.unknown().optional().describe('"previous" (default) | "last_notified" | {"at_offset_ms": d}'),
+  lifecycle: z.unknown().optional().describe("{for_snapshots?, resolve?, resolve_after_snapshots?, cooldown_ms?}; null: none"),
+};
+
 export const subscriptionCreateSchema = z.object({
   subscriber_kind: z.enum(["persona", "webhook", "email"]),
   subscriber_id: z.string().min(1).max(2048),
-  threshold_json: z.unknown().refine((v) => v !== undefined, "is required"),
+  threshold_json: required,
   fallback: fallbackSchema.optional(),
+  ...ruleMembers,
 });
+
+/** Every member optional, at least one given, no others. `fallback: null` removes the fallback. */
+export const subscriptionPatchSchema = z
+  .strictObject({
+    threshold_json: z.unknown().optional(),
+    fallback: fallbackSchema.nullable().optional(),
+    enabled: z.boolean().optional(),
+    ...ruleMembers,
+  })
+  .refine((o) => Object.keys(o).length > 0, "must hold at least one of threshold_json, baseline, lifecycle, fallback, enabled");
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const explainQuerySchema = z.object({ snapshot_id: z.string().regex(UUID, "must be a snapshot id (a UUID)") });
 
 /** Free text in a query parameter: NUL cannot reach a PostgreSQL text parameter, so no control characters. */
 const queryText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, "must not hold control characters");
@@ -105,4 +127,11 @@ export const auditQuerySchema = z.object({
   from: isoInstant.optional(),
   to: isoInstant.optional(),
   format: z.enum(["json", "html"]).default("json"),
+});
+
+export const backtestSchema = z.strictObject({
+  threshold_json: required,
+  ...ruleMembers,
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
 });

@@ -5,7 +5,9 @@ import { redactSubscription } from "../core/redact.js";
 import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
+import { backtest } from "./backtest.js";
 import { appendEvents, readEvents } from "./event-log.js";
+import { explain } from "./explain.js";
 import { auditSummary, readSnapshotMarks } from "./audit-log.js";
 import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
@@ -14,6 +16,7 @@ import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
 import { pruneAll, prunePass } from "./retention-batches.js";
 import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
+import { updateSubscription } from "./subscription-update.js";
 import type {
   CreatedSubscription,
   DashboardSettings,
@@ -172,6 +175,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
             subscriberId: input.subscriber_id,
             thresholdJson: input.threshold_json,
             fallback: input.fallback,
+            baseline: input.baseline ?? null,
+            lifecycle: input.lifecycle ?? null,
             owner: input.owner,
             secret: secrets.secret,
             fallbackSecret: secrets.fallback_secret,
@@ -210,6 +215,14 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         return appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now());
       });
     },
+
+    updateSubscription: (dashboardId, id, patch, actor, newFallbackSecret) => updateSubscription(db, dashboardId, id, patch, actor, newFallbackSecret, now()),
+    async backtest(dashboardId, input) {
+      const result = await backtest(db, dashboardId, input);
+      if (!result) throw new Error(`dashboard ${dashboardId} vanished`);
+      return result;
+    },
+    explain: (dashboardId, subscriptionId, snapshotId) => explain(db, cache, dashboardId, subscriptionId, snapshotId),
 
     readEvents: (dashboardId, query) => readEvents(db, dashboardId, query),
     auditSummary: (dashboardId, range) => auditSummary(db, dashboardId, range),

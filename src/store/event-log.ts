@@ -12,6 +12,8 @@ export interface EventDraft {
   data: Record<string, unknown>;
   persona?: string | null;
   diffOf?: string;
+  /** Its `diff` is its own (from another baseline than the snapshot before): stored as written, beside the data. */
+  ownDiff?: boolean;
 }
 
 const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
@@ -24,6 +26,8 @@ interface PlannedRow {
   snapshot_id: string | null;
   persona: string | null;
   prev_seq: number | null;
+  /** The own diff's JSON text: jsonb would reorder its keys, and a replayed frame must match the live one. */
+  diff: string | null;
 }
 
 /** Events numbered and ready to write: everything an append needs to read has been read. */
@@ -60,9 +64,9 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
   return [
     tx
       .execute(
-        sql`insert into events (dashboard_id, seq, kind, at, actor, data, snapshot_id, persona, prev_seq)
-            select ${plan.dashboardId}::text, x.seq, x.kind, ${plan.at.toISOString()}::timestamptz, ${plan.actor}::text, x.data, x.snapshot_id, x.persona, x.prev_seq
-            from jsonb_to_recordset(${rows}::jsonb) as x(seq bigint, kind text, data jsonb, snapshot_id uuid, persona text, prev_seq bigint)`,
+        sql`insert into events (dashboard_id, seq, kind, at, actor, data, snapshot_id, persona, prev_seq, diff)
+            select ${plan.dashboardId}::text, x.seq, x.kind, ${plan.at.toISOString()}::timestamptz, ${plan.actor}::text, x.data, x.snapshot_id, x.persona, x.prev_seq, x.diff::json
+            from jsonb_to_recordset(${rows}::jsonb) as x(seq bigint, kind text, data jsonb, snapshot_id uuid, persona text, prev_seq bigint, diff text)`,
       )
       .then(() => {}),
     tx
@@ -84,7 +88,7 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
       prevSeq = prevByPersona.get(persona) ?? 0;
       prevByPersona.set(persona, seq);
     }
-    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq, snapshotId: d.diffOf ?? null };
+    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq, snapshotId: d.diffOf ?? null, diff: null, own: d.ownDiff === true };
   });
   return {
     dashboardId,
@@ -93,10 +97,11 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
     rows: rows.map((r) => ({
       seq: r.seq,
       kind: r.kind,
-      data: r.snapshotId ? withoutDiff(r.data) : r.data,
+      data: r.snapshotId || r.own ? withoutDiff(r.data) : r.data,
       snapshot_id: r.snapshotId,
       persona: r.persona,
       prev_seq: r.prevSeq,
+      diff: r.own ? JSON.stringify(r.data.diff ?? null) : null,
     })),
     entries: rows.map((r) => toLogEntry(r, null)),
     head: headSeq + drafts.length,
@@ -153,7 +158,7 @@ async function lastSeqWithin(db: Db, conditions: SQL[], limit: number, maxBytes:
   // dashboard_id in the diff lookup: snapshots is partitioned by it (without it every partition is probed,
   // which made the walk of a 1000-event page about twice as slow); events without a snapshot skip it.
   const size = sql`octet_length(${events.data}::text) + octet_length(${events.dashboardId}) + octet_length(${events.kind}) + octet_length(${events.actor})
-    + coalesce(octet_length(${events.persona}), 0) + ${EVENT_ENVELOPE_BYTES}
+    + coalesce(octet_length(${events.persona}), 0) + coalesce(octet_length(${events.diff}::text), 0) + ${EVENT_ENVELOPE_BYTES}
     + case when ${events.snapshotId} is null then 0 else coalesce((select octet_length(${snapshots.diff}::text) from ${snapshots}
         where ${snapshots.dashboardId} = ${events.dashboardId} and ${snapshots.id} = ${events.snapshotId}), 0) end`;
   const rows = await query<{ last: string | null }>(db, sql`

@@ -1,13 +1,16 @@
 // What an ingest reads before it writes: the dashboard's head and settings, its subscriptions and the
 // previous snapshot. Plain SQL: the query builder's per-query work was a visible share of an ingest.
 import { sql } from "drizzle-orm";
+import type { Baseline } from "../core/baseline.js";
+import { INITIAL_LIFECYCLE_STATE, type Lifecycle, type LifecycleState } from "../core/lifecycle.js";
 import type { Row, Rule } from "../core/types.js";
 import { query, type Db } from "./database.js";
+import type { RuleSubject } from "./judge-subscriptions.js";
 import type { CachedSnapshot, SnapshotCache } from "./snapshot-cache.js";
 import type { Fallback, IngestBasis, Subscription } from "./store.js";
 
 /** The part of a subscription that judging and delivery need. */
-export type JudgedSubscription = Pick<Subscription, "id" | "subscriber_kind" | "subscriber_id" | "threshold_json" | "fallback">;
+export type JudgedSubscription = RuleSubject & Pick<Subscription, "subscriber_kind" | "subscriber_id" | "fallback" | "enabled">;
 
 /** json and jsonb come back parsed from one driver and as text from another. */
 const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
@@ -60,26 +63,50 @@ interface SubscriptionRow {
   subscriber_id: string;
   threshold_json: unknown;
   fallback: unknown;
+  /** As text: a jsonb string ("last_notified") comes back parsed from one driver, and a parsed string looks like text. */
+  baseline: string | null;
+  lifecycle: unknown;
+  lifecycle_state: unknown;
+  enabled: boolean;
+  last_notified_snapshot_id: string | null;
 }
 
 export async function readSubscriptions(q: Db, dashboardId: string): Promise<JudgedSubscription[]> {
   const rows = await query<SubscriptionRow>(
     q,
-    sql`select id, subscriber_kind, subscriber_id, threshold_json, fallback from subscriptions where dashboard_id = ${dashboardId} order by created_at, id`,
+    sql`select id, subscriber_kind, subscriber_id, threshold_json, fallback, baseline::text as baseline, lifecycle, lifecycle_state, enabled, last_notified_snapshot_id
+        from subscriptions where dashboard_id = ${dashboardId} order by created_at, id`,
   );
-  return rows.map((r) => ({ ...r, threshold_json: parsed<Rule>(r.threshold_json), fallback: parsed<Fallback | null>(r.fallback) ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    subscriber_kind: r.subscriber_kind,
+    subscriber_id: r.subscriber_id,
+    fallback: parsed<Fallback | null>(r.fallback) ?? null,
+    enabled: r.enabled,
+    rule: parsed<Rule>(r.threshold_json),
+    baseline: r.baseline === null ? "previous" : (JSON.parse(r.baseline) as Baseline),
+    lifecycle: parsed<Lifecycle | null>(r.lifecycle) ?? null,
+    state: parsed<LifecycleState | null>(r.lifecycle_state) ?? INITIAL_LIFECYCLE_STATE,
+    lastNotifiedId: r.last_notified_snapshot_id,
+  }));
 }
 
-/** The previous snapshot from the cache, or its stored text parsed once (and then cached). */
+/** The previous snapshot: retention keeps every dashboard's latest rows, so a missing or pruned latest is a bug. */
 export async function readSnapshot(q: Db, cache: SnapshotCache, dashboardId: string, id: string): Promise<CachedSnapshot> {
+  const found = await readSnapshotRows(q, cache, dashboardId, id);
+  if (!found) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
+  return found;
+}
+
+/** A snapshot from the cache, or its stored text parsed once (and then cached); null when missing or pruned. */
+export async function readSnapshotRows(q: Db, cache: SnapshotCache, dashboardId: string, id: string): Promise<CachedSnapshot | null> {
   const cached = cache.get(id);
   if (cached) return cached;
   const [row] = await query<{ rows: string; primary_metric: number | null; taken_at_ms: number | string }>(
     q,
     sql`select rows::text as rows, primary_metric, (extract(epoch from taken_at) * 1000)::float8 as taken_at_ms from snapshots where dashboard_id = ${dashboardId} and id = ${id}`,
   );
-  // Retention keeps every dashboard's latest rows, so a missing or pruned latest is a bug.
-  if (!row?.rows) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
+  if (!row?.rows) return null;
   const entry: CachedSnapshot = {
     data: { rows: JSON.parse(row.rows) as Row[], primaryMetric: row.primary_metric === null ? null : Number(row.primary_metric) },
     takenAt: new Date(Number(row.taken_at_ms)),

@@ -5,16 +5,18 @@
 // Only when another writer moved the head meanwhile is the snapshot judged again, under the lock.
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { judge } from "../core/judge.js";
-import { redactSubscriber } from "../core/redact.js";
+import type { LifecycleState } from "../core/lifecycle.js";
 import type { RankSettings, SnapshotData } from "../core/types.js";
+import { createBaselineSource } from "./baseline-source.js";
 import type { Db, Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
-import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions, type JudgedSubscription } from "./ingest-reads.js";
-import { deliveries } from "./schema.js";
+import { cancelResolvedFallbacks, enqueueDeliveries } from "./ingest-deliveries.js";
+import { alertDrafts, stateChanges, type Emitted } from "./ingest-drafts.js";
+import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
+import { judgeSubjects } from "./judge-subscriptions.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
-import type { IngestBasis, IngestInput, IngestOutcome, IngestResult } from "./store.js";
+import type { AlertRef, IngestBasis, IngestInput, IngestOutcome, IngestResult } from "./store.js";
 
 type Refusal = Extract<IngestResult, { ok: false }>;
 
@@ -23,7 +25,8 @@ interface Judged {
   basis: IngestBasis;
   snapshotId: string;
   takenAt: Date;
-  matches: { subscription: JudgedSubscription; trace: unknown }[];
+  emitted: Emitted[];
+  states: { id: string; state: LifecycleState }[];
   plan: PlannedAppend;
   response: Omit<IngestOutcome, "entries">;
 }
@@ -77,39 +80,34 @@ async function judgeAgainst(
   }
   // Another node's clock may run ahead of ours: receipt time never goes backwards within a dashboard.
   const takenAt = input.takenAt ?? (previousTakenAt && previousTakenAt > now ? previousTakenAt : now);
-  const settings: RankSettings = {
-    idField: basis.id_field,
-    rankBy: basis.rank_by,
-    topN: basis.top_n,
-    primaryMetricField: basis.primary_metric_field,
-  };
-  const result = previous ? judge(previous.data, next, settings, subs) : null;
-  const diff = result?.diff ?? null;
-  const matches = result?.matches ?? [];
-
-  const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }];
-  for (const { subscription: s, trace } of matches) {
-    drafts.push({
-      kind: "alert.matched",
-      persona: s.subscriber_kind === "persona" ? s.subscriber_id : null,
-      diffOf: snapshotId,
-      data: {
-        subscription_id: s.id,
-        subscriber_kind: s.subscriber_kind,
-        subscriber_id: redactSubscriber(s.subscriber_kind, s.subscriber_id),
-        snapshot_id: snapshotId,
-        previous_snapshot_id: previousId,
-        diff,
-        trace,
-      },
-    });
-  }
+  const judged = await judgeSubjects(
+    { id: snapshotId, data: next, takenAt },
+    previousId && previous ? { id: previousId, data: previous.data } : null,
+    rankSettings(basis),
+    subs,
+    createBaselineSource(q, cache, basis.id),
+  );
+  const diff = judged.diff;
+  const alerts = alertDrafts(judged.decisions, snapshotId, previousId, diff);
+  const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }, ...alerts.drafts];
   const plan = await planAppend(q, basis.id, basis.head_seq, drafts, input.actor, now);
   const entries = plan.entries;
-  const alerts = matches.map((m, i) => ({ subscription_id: m.subscription.id, seq: entries[i + 1]!.event.seq }));
-  const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts };
-  return { basis, snapshotId, takenAt, matches, plan, response };
+  const refs: AlertRef[] = alerts.emitted.map((d, i) => ({
+    subscription_id: d.subject.id,
+    seq: entries[i + 1]!.event.seq,
+    kind: d.emit.kind === "matched" ? "alert.matched" : "alert.resolved",
+  }));
+  const states = stateChanges(judged.decisions, new Map(refs.map((r) => [r.subscription_id, r.seq])));
+  const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts: refs };
+  return { basis, snapshotId, takenAt, emitted: alerts.emitted, states, plan, response };
 }
+
+export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "top_n" | "primary_metric_field">): RankSettings => ({
+  idField: basis.id_field,
+  rankBy: basis.rank_by,
+  topN: basis.top_n,
+  primaryMetricField: basis.primary_metric_field,
+});
 
 /**
  * Writes that need nothing read back: started at once, they run in the order started, in one round trip.
@@ -117,48 +115,30 @@ async function judgeAgainst(
  */
 function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): (PromiseLike<unknown> | null)[] {
   const { snapshotId, response } = j;
-  const alerted = response.alerts.map((a) => a.subscription_id);
+  // last_notified moves only with an appended alert.matched: a suppressed or resolved one leaves it.
+  const notified = response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id);
   return [
     tx.execute(
-      sql`insert into snapshots (id, dashboard_id, taken_at, received_at, primary_metric, row_count, rows, diff)
-          values (${snapshotId}, ${j.basis.id}, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
+      sql`insert into snapshots (id, dashboard_id, seq, taken_at, received_at, primary_metric, row_count, rows, diff)
+          values (${snapshotId}, ${j.basis.id}, ${response.seq_range.from}::bigint, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
                   ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
     ),
     ...writeAppend(tx, j.plan, { latestSnapshotId: snapshotId, latestTakenAt: j.takenAt }),
-    alerted.length > 0
+    notified.length > 0
       ? tx.execute(
           sql`update subscriptions set last_notified_snapshot_id = ${snapshotId}
-              where dashboard_id = ${j.basis.id} and id = any(${`{${alerted.join(",")}}`}::uuid[])`,
+              where dashboard_id = ${j.basis.id} and id = any(${`{${notified.join(",")}}`}::uuid[])`,
         )
       : null,
-    enqueueDeliveries(tx, j.matches.map((m) => m.subscription), response.alerts, j.basis.id, now),
+    j.states.length > 0
+      ? tx.execute(
+          sql`update subscriptions s set lifecycle_state = x.state
+              from jsonb_to_recordset(${JSON.stringify(j.states)}::jsonb) as x(id uuid, state jsonb)
+              where s.dashboard_id = ${j.basis.id} and s.id = x.id`,
+        )
+      : null,
+    enqueueDeliveries(tx, j.emitted, response.alerts.map((a) => a.seq), j.basis.id, now),
+    cancelResolvedFallbacks(tx, j.emitted, j.basis.id),
     input.idempotencyKey !== undefined ? completeKey(tx, j.basis.id, input.idempotencyKey, 201, response) : null,
   ];
-}
-
-/** Webhook/email alerts get a direct delivery; persona alerts with a fallback get a conditional one. */
-async function enqueueDeliveries(
-  tx: Tx,
-  matched: JudgedSubscription[],
-  alerts: { subscription_id: string; seq: number }[],
-  dashboardId: string,
-  now: Date,
-): Promise<void> {
-  const rows: (typeof deliveries.$inferInsert)[] = [];
-  matched.forEach((s, i) => {
-    const seq = alerts[i]!.seq;
-    const base = { dashboardId, seq, subscriptionId: s.id };
-    if (s.subscriber_kind === "webhook" || s.subscriber_kind === "email") {
-      rows.push({ ...base, id: randomUUID(), channel: s.subscriber_kind, target: s.subscriber_id, reason: "direct", nextAttemptAt: now });
-    } else if (s.fallback) {
-      const due = new Date(now.getTime() + s.fallback.after_ms);
-      if (s.fallback.webhook_url) {
-        rows.push({ ...base, id: randomUUID(), channel: "webhook", target: s.fallback.webhook_url, reason: "fallback", nextAttemptAt: due });
-      }
-      if (s.fallback.email) {
-        rows.push({ ...base, id: randomUUID(), channel: "email", target: s.fallback.email, reason: "fallback", nextAttemptAt: due });
-      }
-    }
-  });
-  if (rows.length > 0) await tx.insert(deliveries).values(rows);
 }

@@ -1,4 +1,6 @@
 // Database rows to the port's shapes, in one place.
+import type { Baseline } from "../core/baseline.js";
+import type { Lifecycle, LifecycleState } from "../core/lifecycle.js";
 import type { Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { dashboards, events, snapshots, subscriptions } from "./schema.js";
@@ -44,11 +46,21 @@ export function toSubscription(r: typeof subscriptions.$inferSelect): Subscripti
     owner: r.owner,
     last_notified_snapshot_id: r.lastNotifiedSnapshotId,
     created_at: r.createdAt.toISOString(),
+    baseline: (r.baseline as Baseline | null) ?? "previous",
+    lifecycle: (r.lifecycle as Lifecycle | null) ?? null,
+    state: subscriptionState(r.lifecycle as Lifecycle | null, r.lifecycleState as LifecycleState | null),
+    enabled: r.enabled,
   };
 }
 
-/** `joined` puts back what the row stores elsewhere (the snapshot's diff). */
-export function toLogEntry(r: typeof events.$inferSelect, joined: { diff: unknown } | null): LogEntry {
+/** Only a resolving lifecycle has a state to show; none stored yet is "ok". */
+export function subscriptionState(lifecycle: Lifecycle | null, state: LifecycleState | null): Subscription["state"] {
+  return lifecycle?.resolve ? (state?.state ?? "ok") : null;
+}
+
+/** `joined` puts back what the row stores elsewhere (the snapshot's diff); an alert's own diff is on the row. */
+export function toLogEntry(r: Omit<typeof events.$inferSelect, "diff"> & { diff?: unknown }, joined: { diff: unknown } | null): LogEntry {
+  if (!joined && r.diff !== null && r.diff !== undefined) joined = { diff: r.diff };
   return {
     event: {
       dashboard_id: r.dashboardId,

@@ -57,6 +57,8 @@ export const snapshots = pgTable(
     rows: json("rows").$type<Record<string, unknown>[]>(),
     // Stored once here rather than in each alert.matched event that shares it; the log joins it back.
     diff: json("diff"),
+    // Its snapshot.created seq (drizzle/0007; null before): the commit order, which breaks taken_at ties.
+    seq: seq("seq"),
   },
   // Hash-partitioned by dashboard_id (drizzle/0002): every key leads with it, so a dashboard's queries touch one partition.
   (t) => [
@@ -115,10 +117,12 @@ export const events = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     // Set when `data.diff` is the diff of this snapshot, stored on the snapshot row.
     snapshotId: uuid("snapshot_id"),
-    // Set on alert.matched events of persona subscriptions: the routing key of persona channels.
+    // Set on alert.matched and alert.resolved events of persona subscriptions: the routing key of persona channels.
     persona: text("persona"),
     // The persona's previous alert seq on this dashboard, so a client can tell a gap from silence.
     prevSeq: seq("prev_seq"),
+    // An alert's own diff (from a baseline other than the snapshot before), as written (drizzle/0007).
+    diff: json("diff"),
   },
   (t) => [
     primaryKey({ columns: [t.dashboardId, t.seq] }),

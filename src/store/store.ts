@@ -1,4 +1,6 @@
 // The Store port: everything the hub keeps. One drizzle implementation runs on PostgreSQL and on PGlite.
+import type { Baseline } from "../core/baseline.js";
+import type { Lifecycle } from "../core/lifecycle.js";
 import type { Diff, Row, Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { FollowedHeads } from "./followed-heads.js";
@@ -61,9 +63,35 @@ export interface Subscription {
   owner: string;
   last_notified_snapshot_id: string | null;
   created_at: string;
+  /** What each snapshot is judged against; "previous" when unset. */
+  baseline: Baseline;
+  /** Normalized (every member present); null: every match alerts, as in version 1. */
+  lifecycle: Lifecycle | null;
+  /** The lifecycle's state with `resolve: true`, else null. */
+  state: "ok" | "firing" | null;
+  /** false once the delivery ledger disabled a failing webhook: alerts are still logged, not delivered. */
+  enabled: boolean;
 }
 
-export type SubscriptionInput = Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id">;
+export type SubscriptionInput = Omit<Subscription, "id" | "created_at" | "last_notified_snapshot_id" | "baseline" | "lifecycle" | "state" | "enabled"> &
+  Partial<Pick<Subscription, "baseline" | "lifecycle">>;
+
+/** A PATCH of a subscription: only the members given change; `fallback: null` removes it. */
+export interface SubscriptionPatch {
+  threshold_json?: Rule;
+  baseline?: Baseline;
+  lifecycle?: Lifecycle | null;
+  fallback?: Fallback | null;
+  enabled?: boolean;
+}
+
+export interface UpdatedSubscription {
+  subscription: Subscription;
+  /** The subscription.updated entry; empty when the PATCH changed nothing. */
+  entries: LogEntry[];
+  /** A new fallback webhook's secret, shown once: set when the PATCH gave a fallback webhook and there was none. */
+  fallback_secret: string | null;
+}
 
 /** Secrets live beside the subscription and leave the store only when a delivery needs them. */
 export interface SubscriptionSecrets {
@@ -113,11 +141,18 @@ export interface IngestInput {
   idempotencyKey?: string;
 }
 
+/** One alert an ingest appended; `kind` is the event kind. */
+export interface AlertRef {
+  subscription_id: string;
+  seq: number;
+  kind: "alert.matched" | "alert.resolved";
+}
+
 export interface IngestOutcome {
   snapshot_id: string;
   seq_range: { from: number; to: number };
   diff: Diff | null;
-  alerts: { subscription_id: string; seq: number }[];
+  alerts: AlertRef[];
   /** Committed entries, in seq order, for the broker. */
   entries: LogEntry[];
 }
@@ -126,6 +161,41 @@ export type IngestResult =
   | { ok: true; value: IngestOutcome }
   | { ok: false; error: "not-found" }
   | { ok: false; error: "taken-at-before-previous"; previous: string };
+
+export interface BacktestInput {
+  rule: Rule;
+  baseline: Baseline;
+  lifecycle: Lifecycle | null;
+  from?: Date;
+  to?: Date;
+  /** At most this many snapshots in the range; more → BacktestTooMany, nothing judged. */
+  maxSnapshots: number;
+}
+
+export interface Firing {
+  kind: "matched" | "resolved";
+  snapshot_id: string;
+  taken_at: string;
+  baseline_snapshot_id: string | null;
+  trace: unknown;
+}
+
+export interface BacktestResult {
+  evaluated: number;
+  firings: Firing[];
+}
+
+export interface BacktestTooMany {
+  error: "too-many";
+  count: number;
+}
+
+export interface Explanation {
+  snapshot_id: string;
+  baseline_snapshot_id: string | null;
+  matched: boolean;
+  trace: unknown;
+}
 
 export interface EventQuery {
   afterSeq: number;
@@ -193,6 +263,11 @@ export interface Store {
   listSubscriptions(dashboardId: string, owner: string | null): Promise<Subscription[]>;
   getSubscription(dashboardId: string, id: string): Promise<Subscription | null>;
   deleteSubscription(dashboardId: string, id: string, actor: string): Promise<LogEntry[] | null>;
+  /** null: no such subscription. `newFallbackSecret` is used only when the patch adds a fallback webhook where none was. */
+  updateSubscription(dashboardId: string, id: string, patch: SubscriptionPatch, actor: string, newFallbackSecret: string): Promise<UpdatedSubscription | null>;
+  /** Rule tools: the stored history judged as ingest would (backtest), and one snapshot explained. */
+  backtest(dashboardId: string, input: BacktestInput): Promise<BacktestResult | BacktestTooMany>;
+  explain(dashboardId: string, subscriptionId: string, snapshotId: string): Promise<Explanation | "not-found" | "gone">;
 
   readEvents(dashboardId: string, query: EventQuery): Promise<EventPage>;
   auditSummary(dashboardId: string, range: AuditRange): Promise<AuditSummary>;

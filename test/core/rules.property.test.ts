@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeDiff } from "../../src/core/diff.js";
-import { evaluateRule, meetsThreshold, topNReorderingMax, validateRule } from "../../src/core/rules.js";
+import { evaluateRule, topNReorderingMax, validateRule } from "../../src/core/rules.js";
 import type { FullDiff, Rule, TraceNode } from "../../src/core/types.js";
 import { ruleArb, settingsArb, snapshotPairArb } from "./arbitraries.js";
+
+const meetsThreshold = (diff: FullDiff, rule: Rule): boolean => evaluateRule(rule, diff).matched;
 
 const TOP_N = 8;
 const diffArb: fc.Arbitrary<FullDiff> = fc

@@ -1,34 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { computeDiff } from "../../src/core/diff.js";
-import { evaluateRule, meetsThreshold, topNReorderingMax, validateRule } from "../../src/core/rules.js";
-import type { FullDiff, RowValueDelta, Rule, RuleIssue } from "../../src/core/types.js";
+import { evaluateRule, topNReorderingMax, validateRule } from "../../src/core/rules.js";
+import type { FullDiff, Rule, RuleIssue, TraceNode } from "../../src/core/types.js";
+import { delta, diffWith } from "./full-diff.js";
+
+const meetsThreshold = (diff: FullDiff, rule: Rule): boolean => evaluateRule(rule, diff).matched;
 
 const TOP_N = 10;
-
-function diffWith(overrides: Partial<FullDiff>): FullDiff {
-  const base: FullDiff = {
-    top_n_changes: [],
-    row_value_deltas: [],
-    id_set_added: [],
-    id_set_removed: [],
-    primary_metric_delta_pct: null,
-    counts: { top_n_changes: 0, row_value_deltas: 0, id_set_added: 0, id_set_removed: 0 },
-    primary_metric: { from: null, to: null },
-    top_ids: { from: [], to: [] },
-  };
-  const diff = { ...base, ...overrides };
-  diff.counts = {
-    top_n_changes: diff.top_n_changes.length,
-    row_value_deltas: diff.row_value_deltas.length,
-    id_set_added: diff.id_set_added.length,
-    id_set_removed: diff.id_set_removed.length,
-  };
-  return diff;
-}
-
-function delta(id: string, field: string, from: number, to: number): RowValueDelta {
-  return { id, field, from, to, delta: to - from, delta_pct: from === 0 ? null : (to - from) / Math.abs(from) };
-}
 
 function nest(depth: number): unknown {
   let rule: unknown = { set_added_min: 1 };
@@ -147,7 +125,7 @@ interface LeafCase {
   rule: Rule;
   diff: FullDiff;
   matched: boolean;
-  value?: unknown;
+  trace?: Pick<TraceNode, "value" | "threshold" | "detail">;
 }
 
 const topIds = (from: string[], to: string[]) => diffWith({ top_ids: { from, to } });
@@ -160,7 +138,7 @@ const leafCases: LeafCase[] = [
     rule: { top_n_reordering: 2 },
     diff: topIds(["a", "b", "c"], ["b", "a", "c"]),
     matched: true,
-    value: { n: 2, from: ["a", "b"], to: ["b", "a"] },
+    trace: { value: 1, threshold: 2, detail: { from: ["a", "b"], to: ["b", "a"] } },
   },
   { name: "top_n_reordering: a swap below N", rule: { top_n_reordering: 2 }, diff: topIds(["a", "b", "c"], ["a", "b", "d"]), matched: false },
   { name: "top_n_reordering: an entry", rule: { top_n_reordering: 3 }, diff: topIds(["a", "b", "c"], ["a", "b", "d"]), matched: true },
@@ -170,21 +148,21 @@ const leafCases: LeafCase[] = [
     rule: { value_delta_pct: 0.5, on_field: "v" },
     diff: diffWith({ row_value_deltas: [delta("a", "v", 10, 11), delta("b", "v", 10, 4), delta("c", "w", 1, 100)] }),
     matched: true,
-    value: { on_field: "v", threshold: 0.5, largest: { id: "b", from: 10, to: 4, delta_pct: -0.6 } },
+    trace: { value: -0.6, threshold: 0.5, detail: { on_field: "v", direction: "any", largest: { id: "b", from: 10, to: 4, delta_pct: -0.6 } } },
   },
   {
     name: "value_delta_pct: a change on another field does not count",
     rule: { value_delta_pct: 0.5, on_field: "v" },
     diff: diffWith({ row_value_deltas: [delta("a", "v", 10, 11), delta("c", "w", 1, 100)] }),
     matched: false,
-    value: { on_field: "v", threshold: 0.5, largest: { id: "a", from: 10, to: 11, delta_pct: 0.1 } },
+    trace: { value: 0.1, threshold: 0.5, detail: { on_field: "v", direction: "any", largest: { id: "a", from: 10, to: 11, delta_pct: 0.1 } } },
   },
   {
     name: "value_delta_pct: a change from 0 matches any p",
     rule: { value_delta_pct: 1000, on_field: "v" },
     diff: diffWith({ row_value_deltas: [delta("a", "v", 10, 1000), delta("z", "v", 0, 1)] }),
     matched: true,
-    value: { on_field: "v", threshold: 1000, largest: { id: "z", from: 0, to: 1, delta_pct: null } },
+    trace: { value: null, threshold: 1000, detail: { on_field: "v", direction: "any", largest: { id: "z", from: 0, to: 1, delta_pct: null } } },
   },
   {
     name: "value_delta_pct: p 0 matches any real change",
@@ -197,18 +175,18 @@ const leafCases: LeafCase[] = [
     rule: { value_delta_pct: 0, on_field: "v" },
     diff: diffWith({}),
     matched: false,
-    value: { on_field: "v", threshold: 0, largest: null },
+    trace: { value: null, threshold: 0, detail: { on_field: "v", direction: "any", largest: null } },
   },
-  { name: "set_added_min: reached", rule: { set_added_min: 2 }, diff: diffWith({ id_set_added: ["x", 1] }), matched: true, value: { min: 2, added: 2 } },
+  { name: "set_added_min: reached", rule: { set_added_min: 2 }, diff: diffWith({ id_set_added: ["x", 1] }), matched: true, trace: { value: 2, threshold: 2 } },
   { name: "set_added_min: short", rule: { set_added_min: 3 }, diff: diffWith({ id_set_added: ["x", 1] }), matched: false },
-  { name: "set_removed_min: reached", rule: { set_removed_min: 1 }, diff: diffWith({ id_set_removed: ["x"] }), matched: true, value: { min: 1, removed: 1 } },
+  { name: "set_removed_min: reached", rule: { set_removed_min: 1 }, diff: diffWith({ id_set_removed: ["x"] }), matched: true, trace: { value: 1, threshold: 1 } },
   { name: "set_removed_min: counts removals only", rule: { set_removed_min: 1 }, diff: diffWith({ id_set_added: ["x"] }), matched: false },
   {
     name: "primary_metric_delta_pct: a drop reaching p",
     rule: { primary_metric_delta_pct: 0.25 },
     diff: diffWith({ primary_metric: { from: 100, to: 75 }, primary_metric_delta_pct: -0.25 }),
     matched: true,
-    value: { threshold: 0.25, from: 100, to: 75, delta_pct: -0.25 },
+    trace: { value: -0.25, threshold: 0.25, detail: { from: 100, to: 75, direction: "any" } },
   },
   { name: "primary_metric_delta_pct: a rise short of p", rule: { primary_metric_delta_pct: 0.25 }, diff: metric(100, 110), matched: false },
   { name: "primary_metric_delta_pct: p 0 and no change", rule: { primary_metric_delta_pct: 0 }, diff: metric(5, 5), matched: false },
@@ -220,13 +198,12 @@ const leafCases: LeafCase[] = [
 ];
 
 describe("evaluateRule on leaves", () => {
-  it.each(leafCases)("$name", ({ rule, diff, matched, value }) => {
+  it.each(leafCases)("$name", ({ rule, diff, matched, trace: want }) => {
     const trace = evaluateRule(rule, diff);
     expect(trace.node).toBe(Object.keys(rule)[0]);
     expect(trace.matched).toBe(matched);
     expect(trace.children).toBeUndefined();
-    if (value !== undefined) expect(trace.value).toEqual(value);
-    expect(meetsThreshold(diff, rule)).toBe(matched);
+    if (want !== undefined) expect(trace).toEqual({ node: trace.node, matched, ...want });
   });
 });
 
@@ -241,14 +218,14 @@ describe("evaluateRule on operators", () => {
       node: "and",
       matched: false,
       children: [
-        { node: "set_removed_min", matched: false, value: { min: 1, removed: 0 } },
-        { node: "not", matched: true, children: [{ node: "set_removed_min", matched: false, value: { min: 1, removed: 0 } }] },
+        { node: "set_removed_min", matched: false, value: 0, threshold: 1 },
+        { node: "not", matched: true, children: [{ node: "set_removed_min", matched: false, value: 0, threshold: 1 }] },
         {
           node: "or",
           matched: true,
           children: [
-            { node: "set_removed_min", matched: false, value: { min: 1, removed: 0 } },
-            { node: "set_added_min", matched: true, value: { min: 1, added: 1 } },
+            { node: "set_removed_min", matched: false, value: 0, threshold: 1 },
+            { node: "set_added_min", matched: true, value: 1, threshold: 1 },
           ],
         },
       ],

@@ -6,6 +6,7 @@ import { pino } from "pino";
 import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryBroker } from "../../src/broker/memory-broker.js";
+import type { Baseline } from "../../src/core/baseline.js";
 import type { Rule } from "../../src/core/types.js";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import type { ChannelFeed } from "../../src/hub/channel-feed.js";
@@ -44,16 +45,20 @@ const rule: fc.Arbitrary<Rule> = fc.oneof(
   fc.array(leaf, { minLength: 1, maxLength: 3 }).map((and) => ({ and })),
   leaf.map((not) => ({ not })),
 );
+// Rules v2: baselines other than the snapshot before give alerts their own diff; a resolving lifecycle adds alert.resolved.
+const baseline = fc.constantFrom<Baseline>("previous", "last_notified", { at_offset_ms: 120_000 });
+const lifecycle = fc.constantFrom(undefined, { for_snapshots: 1, resolve: true, resolve_after_snapshots: 1, cooldown_ms: 0 });
 const personas = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 });
 
 let dashboards = 0;
 
-async function ingest(dashboardId: string, snapshotRows: Record<string, unknown>[]): Promise<LogEntry[]> {
+/** `minute`: an explicit taken_at, so that an at_offset_ms baseline finds an older snapshot (an alert with its own diff). */
+async function ingest(dashboardId: string, snapshotRows: Record<string, unknown>[], minute?: number): Promise<LogEntry[]> {
   const result = await store.ingestSnapshot({
     dashboardId,
     rows: snapshotRows as never,
     primaryMetric: null,
-    takenAt: null,
+    takenAt: minute === undefined ? null : new Date(Date.UTC(2026, 0, 1, 0, minute)),
     actor: "publisher",
   });
   if (!result.ok) throw new Error(result.error);
@@ -85,20 +90,20 @@ async function liveFrames(channels: { name: string; kind: "dashboard" | "persona
 describe("live and replayed event frames", () => {
   it("are byte-identical for generated snapshots, subscriptions and persona alerts", async () => {
     await fc.assert(
-      fc.asyncProperty(rows, rows, fc.tuple(personas, fc.array(rule, { minLength: 1, maxLength: 4 })), async (before, after, [who, rules]) => {
+      fc.asyncProperty(rows, rows, rows, fc.tuple(personas, fc.array(fc.tuple(rule, baseline, lifecycle), { minLength: 1, maxLength: 4 })), async (before, after, last, [who, rules]) => {
         const d = `prop-${++dashboards}`;
         await store.createDashboard(d, { ...DEFAULT_SETTINGS, rank_by: "score", top_n: 5 });
         const created: LogEntry[] = [];
-        for (const [i, threshold] of rules.entries()) {
+        for (const [i, [threshold, base, cycle]] of rules.entries()) {
           const persona = who[i % who.length]!;
           const { entries } = await store.createSubscription(
-            { dashboard_id: d, subscriber_kind: "persona", subscriber_id: persona, threshold_json: threshold, fallback: null, owner: persona },
+            { dashboard_id: d, subscriber_kind: "persona", subscriber_id: persona, threshold_json: threshold, fallback: null, owner: persona, baseline: base, lifecycle: cycle },
             { secret: null, fallback_secret: null },
             persona,
           );
           created.push(...entries);
         }
-        const entries = [...created, ...(await ingest(d, before)), ...(await ingest(d, after))];
+        const entries = [...created, ...(await ingest(d, before, 0)), ...(await ingest(d, after, 1)), ...(await ingest(d, last, 2))];
         const channels = [{ name: `dashboard:${d}`, kind: "dashboard" as const, id: d }, ...who.map((p) => ({ name: `persona:${p}`, kind: "persona" as const, id: p }))];
         const live = await liveFrames(channels, entries);
 

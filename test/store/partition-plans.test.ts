@@ -95,7 +95,22 @@ async function exercisePerDashboardQueries(id: string) {
   const [first, second] = claim.jobs;
   await queue.record(first!, { ok: true });
   if (second) await queue.record(second, { ok: false, retryable: true, error: "503" });
+  await rulesV2Queries(id, subs[1]!.id);
   await store.deleteSubscription(id, subs[0]!.id, "tester");
+}
+
+/** Baselines at an offset and last_notified, a lifecycle that fires and resolves (cancelling its fallback), PATCH, backtest, explain. */
+async function rulesV2Queries(id: string, personaSub: string) {
+  const lifecycle = { for_snapshots: 1, resolve: true, resolve_after_snapshots: 1, cooldown_ms: 0 };
+  await store.updateSubscription(id, personaSub, { threshold_json: { set_added_min: 1 }, baseline: { at_offset_ms: 60_000 }, lifecycle }, "tester", newSecret());
+  for (const [minute, ids] of [[10, ["a"]], [11, ["a", "b"]], [12, ["a"]]] as const) {
+    const result = await store.ingestSnapshot({ dashboardId: id, rows: ids.map((r) => ({ id: r, score: 1 })), primaryMetric: null, takenAt: new Date(Date.UTC(2024, 0, 1, 0, minute)), actor: "tester" });
+    expect(result.ok).toBe(true);
+  }
+  await store.updateSubscription(id, personaSub, { baseline: "last_notified" }, "tester", newSecret());
+  const latest = (await store.listSnapshots(id, 1))[0]!.id;
+  expect(await store.explain(id, personaSub, latest)).toHaveProperty("matched");
+  expect(await store.backtest(id, { rule: { set_added_min: 1 }, baseline: { at_offset_ms: 60_000 }, lifecycle, from: new Date(0), to: new Date(), maxSnapshots: 10_000 })).toHaveProperty("firings");
 }
 
 describe("partitioned by dashboard_id", () => {

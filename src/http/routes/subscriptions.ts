@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { validateRule } from "../../core/rules.js";
-import type { Rule } from "../../core/types.js";
 import { requireSafeUrl } from "../safe-url.js";
-import type { Fallback, QuotaExceeded, Subscription } from "../../store/store.js";
+import type { Dashboard, Fallback, QuotaExceeded, Store, Subscription } from "../../store/store.js";
 import { isAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
 import { HttpProblem, validationProblem } from "../problem.js";
-import { subscriptionCreateSchema } from "../schemas.js";
+import { validateRuleMembers } from "../rule-members.js";
+import { subscriptionCreateSchema, subscriptionPatchSchema, UUID } from "../schemas.js";
 import { parseOrThrow } from "../validate.js";
 import { loadDashboard } from "./dashboards.js";
 
@@ -25,6 +24,13 @@ const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
 
 const visibleTo = (s: Subscription, p: Principal) => isAdmin(p) || s.owner === p.sub;
 
+/** The subscription if this caller owns it or is an admin; another's, like an unknown or malformed id, is 404. */
+export async function loadOwnSubscription(store: Store, dashboard: Dashboard, id: string, p: Principal): Promise<Subscription> {
+  const found = UUID.test(id) ? await store.getSubscription(dashboard.id, id) : null;
+  if (!found || !visibleTo(found, p)) throw new HttpProblem("not-found", "subscription does not exist");
+  return found;
+}
+
 export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }: ApiDeps) {
   const safeUrl = (url: string, pointer: string) => requireSafeUrl(url, pointer, limits.webhookAllowPrivate);
 
@@ -33,8 +39,7 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
       const principal = c.get("principal");
       const dashboard = await loadDashboard(store, c.req.param("id"));
       const body = parseOrThrow(subscriptionCreateSchema, (await readJson(c)).value);
-      const rule = validateRule(body.threshold_json, dashboard.top_n);
-      if (!rule.ok) throw validationProblem(rule.issues);
+      const members = validateRuleMembers(body, dashboard.top_n);
 
       if (body.subscriber_kind === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.subscriber_id)) {
         throw validationProblem([{ pointer: "/subscriber_id", detail: "must be an email address" }]);
@@ -56,7 +61,9 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
           dashboard_id: dashboard.id,
           subscriber_kind: body.subscriber_kind,
           subscriber_id: body.subscriber_id,
-          threshold_json: rule.rule as Rule,
+          threshold_json: members.rule!,
+          baseline: members.baseline,
+          lifecycle: members.lifecycle,
           fallback,
           owner: principal.sub,
         },
@@ -78,12 +85,32 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
       const subscriptions = await store.listSubscriptions(dashboard.id, isAdmin(principal) ? null : principal.sub);
       return c.json({ subscriptions });
     })
+    .patch("/:id/subscriptions/:sub_id", async (c) => {
+      const principal = c.get("principal");
+      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const found = await loadOwnSubscription(store, dashboard, c.req.param("sub_id"), principal);
+      const body = parseOrThrow(subscriptionPatchSchema, (await readJson(c)).value);
+      const members = validateRuleMembers(body, dashboard.top_n);
+      if (body.fallback && found.subscriber_kind !== "persona") {
+        throw validationProblem([{ pointer: "/fallback", detail: "only persona subscriptions take a fallback" }]);
+      }
+      if (body.fallback?.webhook_url !== undefined) safeUrl(body.fallback.webhook_url, "/fallback/webhook_url");
+      const updated = await store.updateSubscription(
+        dashboard.id,
+        found.id,
+        { threshold_json: members.rule, baseline: members.baseline, lifecycle: members.lifecycle, fallback: body.fallback, enabled: body.enabled },
+        principal.sub,
+        newSecret(),
+      );
+      if (!updated) throw new HttpProblem("not-found", "subscription does not exist");
+      if (updated.entries.length > 0) publish(updated.entries);
+      return c.json({ ...updated.subscription, ...(updated.fallback_secret ? { fallback_secret: updated.fallback_secret } : {}) }, 200);
+    })
     .delete("/:id/subscriptions/:sub_id", async (c) => {
       const principal = c.get("principal");
       const dashboard = await loadDashboard(store, c.req.param("id"));
       const id = c.req.param("sub_id");
-      const found = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSubscription(dashboard.id, id) : null;
-      if (!found || !visibleTo(found, principal)) throw new HttpProblem("not-found", "subscription does not exist");
+      await loadOwnSubscription(store, dashboard, id, principal);
       const entries = await store.deleteSubscription(dashboard.id, id, principal.sub);
       if (!entries) throw new HttpProblem("not-found", "subscription does not exist");
       publish(entries);

@@ -1,0 +1,21 @@
+// GET /api/dashboard/:id/subscriptions/:sub_id/explain?snapshot_id=S: why a stored snapshot did or did
+// not alert a subscription.
+import { Hono } from "hono";
+import type { ApiDeps, Env } from "../context.js";
+import { HttpProblem } from "../problem.js";
+import { explainQuerySchema } from "../schemas.js";
+import { parseQuery } from "../validate.js";
+import { loadDashboard } from "./dashboards.js";
+import { loadOwnSubscription } from "./subscriptions.js";
+
+export function explainRoutes({ store }: ApiDeps) {
+  return new Hono<Env>().get("/:id/subscriptions/:sub_id/explain", async (c) => {
+    const dashboard = await loadDashboard(store, c.req.param("id"));
+    const subscription = await loadOwnSubscription(store, dashboard, c.req.param("sub_id"), c.get("principal"));
+    const { snapshot_id } = parseQuery(explainQuerySchema, c.req.query());
+    const explained = await store.explain(dashboard.id, subscription.id, snapshot_id);
+    if (explained === "not-found") throw new HttpProblem("not-found", `snapshot ${snapshot_id} does not exist on ${dashboard.id}`);
+    if (explained === "gone") throw new HttpProblem("gone", `the rows of snapshot ${snapshot_id} were pruned by SNAPSHOT_RETENTION_DAYS`);
+    return c.json(explained, 200);
+  });
+}

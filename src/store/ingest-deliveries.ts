@@ -1,0 +1,40 @@
+// The outbox rows an ingest writes in its transaction, so an accepted alert is never lost.
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Tx } from "./database.js";
+import type { Emitted } from "./ingest-drafts.js";
+import { deliveries } from "./schema.js";
+
+/**
+ * Webhook/email alerts get a direct delivery; persona alerts with a fallback a conditional one. A resolution
+ * goes direct only: it never escalates to a fallback. A disabled subscription's alerts are logged, not queued.
+ */
+export async function enqueueDeliveries(tx: Tx, emitted: readonly Emitted[], seqs: readonly number[], dashboardId: string, now: Date): Promise<void> {
+  const rows: (typeof deliveries.$inferInsert)[] = [];
+  emitted.forEach(({ subject: s, emit }, i) => {
+    if (!s.enabled) return;
+    const base = { dashboardId, seq: seqs[i]!, subscriptionId: s.id };
+    if (s.subscriber_kind === "webhook" || s.subscriber_kind === "email") {
+      rows.push({ ...base, id: randomUUID(), channel: s.subscriber_kind, target: s.subscriber_id, reason: "direct", nextAttemptAt: now });
+    } else if (s.fallback && emit.kind === "matched") {
+      const due = new Date(now.getTime() + s.fallback.after_ms);
+      if (s.fallback.webhook_url) {
+        rows.push({ ...base, id: randomUUID(), channel: "webhook", target: s.fallback.webhook_url, reason: "fallback", nextAttemptAt: due });
+      }
+      if (s.fallback.email) {
+        rows.push({ ...base, id: randomUUID(), channel: "email", target: s.fallback.email, reason: "fallback", nextAttemptAt: due });
+      }
+    }
+  });
+  if (rows.length > 0) await tx.insert(deliveries).values(rows);
+}
+
+/** A resolved alert needs no escalation: its fallback deliveries still waiting are cancelled, in the same transaction. */
+export function cancelResolvedFallbacks(tx: Tx, emitted: readonly Emitted[], dashboardId: string): PromiseLike<unknown> | null {
+  const fired = emitted.flatMap(({ emit }) => (emit.kind === "resolved" && emit.fired_seq !== null ? [emit.fired_seq] : []));
+  if (fired.length === 0) return null;
+  return tx.execute(
+    sql`update deliveries set status = 'cancelled'
+        where dashboard_id = ${dashboardId} and seq = any(${`{${fired.join(",")}}`}::bigint[]) and reason = 'fallback' and status = 'pending'`,
+  );
+}
