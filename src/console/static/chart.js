@@ -62,7 +62,11 @@ export function createChart({ onPick, onAlert }) {
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // Room below the line for the backtest strip, and a flat series still gets a visible range.
+      scales: { x: { time: true }, y: { range: (u, min, max) => {
+        const pad = (max - min) * 0.2 || Math.abs(max) * 0.1 || 1;
+        return [min - 1.5 * pad, max + pad];
+      } } },
       series: [{}, { label, stroke: "#2f6fde", width: 2, points: { show: true, size: 6 }, spanGaps: true }],
       axes: [{}, { label, size: 60 }],
       hooks: { draw: [place] },

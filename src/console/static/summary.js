@@ -41,7 +41,11 @@ export function summarizeTrace(trace) {
 }
 
 function leafText(leaf) {
-  const { node, value: v = {}, threshold } = leaf;
+  return typeof leaf.value === "object" && leaf.value !== null ? leafTextV1(leaf) : leafTextV2(leaf);
+}
+
+/** Version 1 traces (still in older logs): the leaf's numbers inside `value`. */
+function leafTextV1({ node, value: v }) {
   switch (node) {
     case "top_n_reordering":
       return `top ${v.n} reordered (${ids(v.from ?? [])} → ${ids(v.to ?? [])})`;
@@ -54,8 +58,33 @@ function leafText(leaf) {
     case "primary_metric_delta_pct":
       return `primary metric ${v.from} → ${v.to} (${pct(v.delta_pct)}; rule: ≥ ${share(v.threshold)})`;
     default:
-      // Version 2 leaves carry their decisive `value` and the leaf's `threshold` on the node itself.
-      return typeof v === "object" ? node : `${node} ${v}${threshold !== undefined ? ` (rule: ${JSON.stringify(threshold)})` : ""}`;
+      return node;
+  }
+}
+
+/** Version 2 traces: the decisive `value` and the leaf's `threshold` on the node, the why in `detail`. */
+function leafTextV2({ node, value, threshold, detail: d = {} }) {
+  switch (node) {
+    case "top_n_reordering":
+      return `top ${threshold} reordered (${ids(d.from ?? [])} → ${ids(d.to ?? [])})`;
+    case "value_delta_pct":
+      return d.largest ? `${d.on_field} ${pct(d.largest.delta_pct)} on ${d.largest.id} (rule: ≥ ${share(threshold)})` : `${d.on_field}: no change`;
+    case "set_added_min":
+    case "set_removed_min":
+      return `${value} ${node === "set_added_min" ? "added" : "removed"} (rule: ≥ ${threshold})`;
+    case "primary_metric_delta_pct":
+    case "row_count_delta_pct":
+      return `${node === "row_count_delta_pct" ? "row count" : "primary metric"} ${d.from} → ${d.to} (${pct(value)}; rule: ≥ ${share(threshold)})`;
+    case "field_compare":
+      return `${value} row${value === 1 ? "" : "s"} with ${d.field} ${d.op} ${threshold} (rule: ≥ ${d.min_rows ?? 1})`;
+    case "enters_top_n":
+      return `entered the top ${threshold}: ${ids(d.entered ?? [])}`;
+    case "leaves_top_n":
+      return `left the top ${threshold}: ${ids(d.left ?? [])}`;
+    case "rank_moved_min":
+      return d.largest ? `${d.largest.id} moved ${value} ranks (${d.largest.from_rank ?? "–"}→${d.largest.to_rank ?? "–"}; rule: ≥ ${threshold})` : node;
+    default:
+      return `${node} ${value ?? ""}`;
   }
 }
 
