@@ -28,6 +28,8 @@ export interface BrowserHub {
   consoleErrors: string[];
   failedResponses: string[];
   call(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /** Stops the hub and starts it again on the same port, database and data dir, with more settings. */
+  restart(more: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,9 +42,8 @@ export async function startBrowserHub(sub = "console-tester", settings: Record<s
     mkdtemp(join(tmpdir(), "dw-console-profile-")),
     mkdir(ARTIFACTS, { recursive: true }),
   ]) as [TestDatabase, string, string, unknown];
-  const hub = await startHub(
-    loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url ?? undefined, DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: "silent", ...settings }),
-  );
+  const base = { HOST: "127.0.0.1", DATABASE_URL: db.url ?? undefined, DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: "silent", ...settings };
+  let hub = await startHub(loadConfig({ ...base, PORT: "0" }));
   const token = await mintToken(SECRET, { sub, roles: ["admin"] });
   const browser: BrowserContext = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
@@ -73,7 +74,16 @@ export async function startBrowserHub(sub = "console-tester", settings: Record<s
   }
 
   return {
-    hub, page, token, pageErrors, consoleErrors, failedResponses, call,
+    get hub() {
+      return hub;
+    },
+    page, token, pageErrors, consoleErrors, failedResponses, call,
+    async restart(more) {
+      // The same port keeps the page's origin, so its saved token still applies.
+      const port = new URL(hub.url).port;
+      await hub.close();
+      hub = await startHub(loadConfig({ ...base, ...more, PORT: port }));
+    },
     async close() {
       await browser.close();
       await hub.close();
