@@ -59,6 +59,7 @@ const schema = z.object({
   SMTP_FROM: z.string().min(3).default("dashwatch@localhost"),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_TIMEOUT_MS: int(1).default(15000),
+  WEBHOOK_DISABLE_AFTER_MS: int(0).default(432000000),
   DELIVERY_RETRY_SCHEDULE: msList.default([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]),
   MAX_BODY_BYTES: int(1024).default(10485760),
   MAX_ROWS: int(1).default(100000),
@@ -99,6 +100,8 @@ export interface Config {
   smtpFrom: string;
   webhookAllowPrivate: boolean;
   webhookTimeoutMs: number;
+  /** A webhook endpoint whose deliveries have all failed this long is disabled; 0 never disables. */
+  webhookDisableAfterMs: number;
   deliveryRetryScheduleMs: number[];
   maxBodyBytes: number;
   /** An events page stops before its JSON would pass this. */
@@ -168,6 +171,7 @@ function toConfig(e: Env): Config {
     smtpFrom: e.SMTP_FROM,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookDisableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
     deliveryRetryScheduleMs: e.DELIVERY_RETRY_SCHEDULE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxPageBytes: e.MAX_PAGE_BYTES,

@@ -67,13 +67,14 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     tuning: { reconcileMs: config.hubReconcileMs },
   });
 
-  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics });
+  // subscription.disabled is appended by the worker; `publish` is defined just below and called only later.
+  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics, onAppended: (entries) => publish(entries) });
   const publish = (entries: LogEntry[]) => {
     if (config.testCrashBeforePublish && entries.some((e) => e.event.dashboard_id === config.testCrashBeforePublish)) process.kill(process.pid, "SIGKILL");
     hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
     // Only direct webhook/email deliveries are due at once; a persona's fallback waits its after_ms, which
     // the worker's poll takes, so a persona-only commit costs the outbox no claim query.
-    if (entries.some((e) => e.event.kind === "alert.matched" && e.event.data.subscriber_kind !== "persona")) deliveries.kick();
+    if (entries.some((e) => (e.event.kind === "alert.matched" || e.event.kind === "alert.resolved") && e.event.data.subscriber_kind !== "persona")) deliveries.kick();
   };
   const app = createApp({
     store,
@@ -82,6 +83,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
     now: () => new Date(),
     limits: { maxRows: config.maxRows, webhookAllowPrivate: config.webhookAllowPrivate },
     subscriptionQuota: config.subscriptionQuota,
+    kickDelivery: () => deliveries.kick(),
     maxPageBytes: config.maxPageBytes,
     verifyToken,
     maxBodyBytes: config.maxBodyBytes,

@@ -38,3 +38,25 @@ export function validateBaseline(input: unknown, pointer: string): BaselineValid
 export function baselineOffsetMs(baseline: Baseline): number | null {
   return typeof baseline === "object" ? baseline.at_offset_ms : null;
 }
+
+/** What the store (or a backtest over history) knows when it picks a subscription's baseline snapshot. */
+export interface BaselineContext {
+  /** The snapshot before the new one; null for a dashboard's first. */
+  previousId: string | null;
+  /** The snapshot of this subscription's last appended `alert.matched`; null before its first. */
+  lastNotifiedId: string | null;
+  /** The new snapshot's taken_at, ms since the epoch. */
+  takenAtMs: number;
+  /** The latest snapshot (other than the new one) taken at or before `ms`, or null. */
+  latestAtOrBefore: (ms: number) => string | null;
+}
+
+/**
+ * The id of the snapshot a subscription is judged against, null when it has none: one rule for ingest and
+ * backtest alike. `at_offset_ms` is at least 1, so the new snapshot itself is never its own baseline.
+ */
+export function baselineSnapshotId(baseline: Baseline, ctx: BaselineContext): string | null {
+  if (baseline === "previous") return ctx.previousId;
+  if (baseline === "last_notified") return ctx.lastNotifiedId ?? ctx.previousId;
+  return ctx.latestAtOrBefore(ctx.takenAtMs - baseline.at_offset_ms);
+}

@@ -3,7 +3,7 @@
 // rules over 1 000 rows read the rows once, not 100 times.
 import type { LeafOutcome } from "./rule-leaves.js";
 import { idSet } from "./rule-ids.js";
-import type { CompareOp, FieldCompareRule, FullDiff, NextRows, RowId } from "./types.js";
+import type { CompareOp, FieldCompareRule, FullDiff, NextRows, Row, RowId } from "./types.js";
 
 /** Rows a trace names as satisfying the comparison: the first in rank order (the count is `value`). */
 export const FIELD_COMPARE_SAMPLE = 10;
@@ -15,11 +15,15 @@ interface Column {
   sorted: Float64Array;
 }
 
-const columns = new WeakMap<NextRows, Map<string, Column>>();
+/**
+ * Keyed by the ranked rows array, not the diff: rank.ts hands every diff of one new snapshot the same
+ * ranking, so subscriptions on several baselines still read each column once.
+ */
+const columns = new WeakMap<readonly Row[], Map<string, Column>>();
 
 function columnOf(next: NextRows, field: string): Column {
-  let byField = columns.get(next);
-  if (!byField) columns.set(next, (byField = new Map()));
+  let byField = columns.get(next.rows);
+  if (!byField) columns.set(next.rows, (byField = new Map()));
   let column = byField.get(field);
   if (column) return column;
   const values = new Float64Array(next.rows.length);
@@ -37,7 +41,7 @@ function columnOf(next: NextRows, field: string): Column {
   return column;
 }
 
-export function satisfies(v: number, op: CompareOp, x: number): boolean {
+function satisfies(v: number, op: CompareOp, x: number): boolean {
   switch (op) {
     case "gt":
       return v > x;

@@ -7,6 +7,7 @@ export interface ClaimedRow {
   delivery: {
     id: string;
     dashboardId: string;
+    subscriptionId: string;
     seq: number;
     channel: ChannelKind;
     target: string;
@@ -16,7 +17,14 @@ export interface ClaimedRow {
   /** null once retention has pruned the alert. */
   event: HubEvent | null;
   /** null once the subscription is deleted (`kind` is never null, so a live row never reads as deleted). */
-  subscription: { kind: "persona" | "webhook" | "email"; secret: string | null; fallbackSecret: string | null } | null;
+  subscription: {
+    kind: "persona" | "webhook" | "email";
+    secret: string | null;
+    fallbackSecret: string | null;
+    enabled: boolean;
+    previousSecret: string | null;
+    previousSecretUntil: Date | null;
+  } | null;
   dashboard: { name: string | null; topN: number } | null;
   /** Highest seq the subscription's persona acked on this dashboard; 0 when none or not a persona. */
   ackedSeq: number;
@@ -24,19 +32,24 @@ export interface ClaimedRow {
 
 export type Plan = { kind: "send"; job: DeliveryJob } | { kind: "skip" | "fail"; id: string; why: string };
 
-export function planDelivery(row: ClaimedRow): Plan {
+/** `at`: the claim's time, which decides whether a rotated-out secret still signs. */
+export function planDelivery(row: ClaimedRow, at: Date): Plan {
   const { delivery: d, event, subscription: sub } = row;
   // A deleted subscription has withdrawn its consent to be called, retries included.
   if (sub === null) return { kind: "skip", id: d.id, why: "the subscription was deleted" };
+  if (!sub.enabled) return { kind: "skip", id: d.id, why: "the subscription is disabled" };
   // The fallback question is asked once, when it falls due; after that the alert is on its way and retries finish it.
   if (d.reason === "fallback" && d.attempts === 0 && row.ackedSeq >= d.seq) {
     return { kind: "skip", id: d.id, why: `acknowledged in time (acked seq ${row.ackedSeq})` };
   }
   if (event === null) return { kind: "fail", id: d.id, why: "the alert event is no longer in the log (retention)" };
   const alert = readAlertData(event);
-  if (alert === null) return { kind: "fail", id: d.id, why: `event ${d.dashboardId}:${d.seq} is not an alert.matched event` };
+  if (alert === null) return { kind: "fail", id: d.id, why: `event ${d.dashboardId}:${d.seq} is not an alert event` };
 
   const secret = d.channel === "email" ? null : d.reason === "fallback" ? sub.fallbackSecret : sub.secret;
+  // Rotation covers the subscription's own secret; a fallback secret is not rotated.
+  const overlapping = d.channel === "webhook" && d.reason === "direct" && sub.previousSecretUntil !== null && sub.previousSecretUntil > at;
+  const previousSecret = overlapping ? sub.previousSecret : null;
   return {
     kind: "send",
     job: {
@@ -46,6 +59,7 @@ export function planDelivery(row: ClaimedRow): Plan {
       target: d.target,
       attempt: d.attempts,
       secret,
+      previousSecret,
       dashboard: { id: d.dashboardId, name: row.dashboard?.name ?? null, topN: row.dashboard?.topN ?? 10 },
       event,
       alert,

@@ -5,20 +5,27 @@ import { and, asc, eq, gt, inArray, lte, notInArray, or, type SQL } from "drizzl
 import type { Db } from "../store/database.js";
 import { toLogEntry } from "../store/mappers.js";
 import { acks, dashboards, deliveries, events, snapshots, subscriptions } from "../store/schema.js";
+import type { LogEntry } from "../protocol/event.js";
 import type { ChannelKind, DeliveryJob, DeliveryResult } from "./delivery-channel.js";
 import { planDelivery, type ClaimedRow } from "./delivery-plan.js";
 import { nextAttemptAt, scheduleProblems } from "./retry-schedule.js";
+import { ATTEMPT_ERROR_MAX, disableEndpoint, settleAttempt, type AttemptRecord } from "./settle-attempt.js";
 
 export interface DeliveryQueueOptions {
   /** DELIVERY_RETRY_SCHEDULE in ms. */
   schedule: readonly number[];
   /** How long a claimed job stays invisible to other claims; must outlast the slowest send. */
   leaseMs: number;
+  /** WEBHOOK_DISABLE_AFTER_MS: a webhook endpoint failing this long is disabled; 0 never disables. */
+  disableAfterMs?: number;
+  /** Gets what settling appended to a log (subscription.disabled), committed, for the broker. */
+  onAppended?: (entries: LogEntry[]) => void;
   now?: () => Date;
 }
 
 export interface LeasedJob {
   job: DeliveryJob;
+  subscriptionId: string;
   /** The fencing token: the next_attempt_at the claim wrote. */
   leaseUntil: Date;
 }
@@ -27,6 +34,8 @@ export interface Claim {
   jobs: LeasedJob[];
   /** Rows settled without sending: fallbacks acked in time, deleted subscriptions, pruned alerts. */
   settled: number;
+  /** Of those, how many were cancelled (the rest failed). */
+  cancelled: number;
 }
 
 export type RecordOutcome = "delivered" | "retry" | "failed" | "lease-lost";
@@ -37,7 +46,6 @@ export interface DeliveryQueue {
   record(leased: LeasedJob, result: DeliveryResult): Promise<RecordOutcome>;
 }
 
-const ERROR_MAX = 1000;
 // The due-soonest read looks at this many rows per row wanted, so rows other nodes hold do not hide the rest.
 const PROBE_FACTOR = 4;
 
@@ -46,6 +54,7 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
   if (problems.length > 0) throw new Error(`delivery queue: ${problems.join("; ")}`);
   const schedule = [...options.schedule];
   const now = options.now ?? (() => new Date());
+  const disableAfterMs = options.disableAfterMs ?? 0;
 
   // Deliveries are partitioned by dashboard_id (as Citus would shard them), so a claim never locks rows
   // of several partitions in one statement: a bounded read without locks names the dashboards whose rows
@@ -110,7 +119,14 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
       .select({
         delivery: deliveries,
         event: events,
-        subscription: { kind: subscriptions.subscriberKind, secret: subscriptions.secret, fallbackSecret: subscriptions.fallbackSecret },
+        subscription: {
+          kind: subscriptions.subscriberKind,
+          secret: subscriptions.secret,
+          fallbackSecret: subscriptions.fallbackSecret,
+          enabled: subscriptions.enabled,
+          previousSecret: subscriptions.previousSecret,
+          previousSecretUntil: subscriptions.previousSecretUntil,
+        },
         dashboard: { name: dashboards.name, topN: dashboards.topN },
         ackedSeq: acks.seq,
         diff: snapshots.diff,
@@ -147,20 +163,21 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
 
   return {
     async claim(limit, channels, skipTargets = []) {
-      if (limit < 1 || channels.length === 0) return { jobs: [], settled: 0 };
+      if (limit < 1 || channels.length === 0) return { jobs: [], settled: 0, cancelled: 0 };
       const at = now();
       const leaseUntil = new Date(at.getTime() + options.leaseMs);
       const claimed = await lease(limit, channels, skipTargets, at, leaseUntil);
-      if (claimed.size === 0) return { jobs: [], settled: 0 };
+      if (claimed.size === 0) return { jobs: [], settled: 0, cancelled: 0 };
       const loaded = (await Promise.all([...claimed].map(([dashboardId, ids]) => load(dashboardId, ids)))).flat();
       const dashboardOf = new Map(loaded.map((r) => [r.delivery.id, r.delivery.dashboardId]));
-      const plans = loaded.map(planDelivery);
+      const subscriptionOf = new Map(loaded.map((r) => [r.delivery.id, r.delivery.subscriptionId]));
+      const plans = loaded.map((r) => planDelivery(r, at));
       const jobs: LeasedJob[] = [];
       const settling: Promise<boolean>[] = [];
       for (const plan of plans) {
         switch (plan.kind) {
           case "send":
-            jobs.push({ job: plan.job, leaseUntil });
+            jobs.push({ job: plan.job, subscriptionId: subscriptionOf.get(plan.job.id)!, leaseUntil });
             break;
           case "skip":
           case "fail":
@@ -178,23 +195,41 @@ export function createDeliveryQueue(db: Db, options: DeliveryQueueOptions): Deli
         }
       }
       await Promise.all(settling);
-      return { jobs, settled: settling.length };
+      return { jobs, settled: settling.length, cancelled: plans.filter((p) => p.kind === "skip").length };
     },
 
-    async record({ job, leaseUntil }, result) {
+    async record({ job, subscriptionId, leaseUntil }, result) {
       const at = now();
       const attempts = job.attempt + 1;
-      if (result.ok) {
-        const ok = await settle(job.dashboard.id, job.id, leaseUntil, { status: "delivered", attempts, lastError: null, nextAttemptAt: at });
-        return ok ? "delivered" : "lease-lost";
+      const next = !result.ok && result.retryable ? nextAttemptAt(schedule, attempts, at) : null;
+      const outcome: RecordOutcome = result.ok ? "delivered" : next ? "retry" : "failed";
+      const record: AttemptRecord = {
+        dashboardId: job.dashboard.id,
+        deliveryId: job.id,
+        subscriptionId,
+        disablesEndpoint: job.channel === "webhook" && job.reason === "direct",
+        leaseUntil,
+        at,
+        n: attempts,
+        outcome: result.ok ? "delivered" : "failed",
+        statusCode: result.statusCode ?? null,
+        error: result.ok ? null : result.error,
+        durationMs: result.durationMs ?? 0,
+        set: {
+          attempts,
+          lastError: result.ok ? null : result.error.slice(0, ATTEMPT_ERROR_MAX),
+          // Settled rows keep in next_attempt_at the time they settled.
+          nextAttemptAt: next ?? at,
+          ...(outcome === "retry" ? {} : { status: outcome === "delivered" ? "delivered" : "failed" }),
+        },
+      };
+      const settled = await settleAttempt(db, record, disableAfterMs);
+      if (!settled.won) return "lease-lost";
+      if (settled.overdue) {
+        const entries = await disableEndpoint(db, record, disableAfterMs);
+        if (entries.length > 0) options.onAppended?.(entries);
       }
-      const lastError = result.error.slice(0, ERROR_MAX);
-      const next = result.retryable ? nextAttemptAt(schedule, attempts, at) : null;
-      const ok = next
-        ? await settle(job.dashboard.id, job.id, leaseUntil, { attempts, lastError, nextAttemptAt: next })
-        : await settle(job.dashboard.id, job.id, leaseUntil, { status: "failed", attempts, lastError, nextAttemptAt: at });
-      if (!ok) return "lease-lost";
-      return next ? "retry" : "failed";
+      return outcome;
     },
   };
 }

@@ -4,6 +4,7 @@
 // poll interval only matters for retries.
 import type { Registry } from "prom-client";
 import type { Config } from "../config.js";
+import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "../store/database.js";
 import { failure, type ChannelKind, type DeliveryChannel, type DeliveryResult } from "./delivery-channel.js";
 import { createDeliveryMetrics } from "./delivery-metrics.js";
@@ -15,7 +16,7 @@ import { createWebhookChannel } from "./webhook-channel.js";
 import { within } from "./within.js";
 
 export type DeliveryConfig = Pick<Config, "deliveryRetryScheduleMs" | "webhookTimeoutMs" | "webhookAllowPrivate" | "smtpUrl" | "smtpFrom"> &
-  Partial<Pick<Config, "deliveryMaxPerTarget">>;
+  Partial<Pick<Config, "deliveryMaxPerTarget" | "webhookDisableAfterMs">>;
 
 export interface DeliveryLogger {
   info(obj: object, msg: string): void;
@@ -42,6 +43,8 @@ export interface DeliveryWorkerOptions {
   perTarget?: number;
   /** Default: long enough for a full batch of sends that all run into their deadline. */
   leaseMs?: number;
+  /** Gets the events the worker appends (subscription.disabled) once committed; the hub publishes them. */
+  onAppended?: (entries: LogEntry[]) => void;
 }
 
 export interface DeliveryWorker {
@@ -77,21 +80,27 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const owned = options.channels === undefined;
   const channels = options.channels ?? channelsFromConfig(config);
   const kinds = (Object.keys(channels) as ChannelKind[]).filter((k) => channels[k] !== undefined);
+  const metrics = options.metrics ? createDeliveryMetrics(options.metrics) : null;
   const queue: DeliveryQueue = createDeliveryQueue(options.db, {
     schedule: config.deliveryRetryScheduleMs,
     leaseMs,
+    disableAfterMs: config.webhookDisableAfterMs ?? 0,
+    onAppended: (entries) => {
+      metrics?.disabled.inc(entries.length);
+      options.onAppended?.(entries);
+    },
     ...(options.now ? { now: options.now } : {}),
   });
 
-  const metrics = options.metrics ? createDeliveryMetrics(options.metrics) : null;
-
   async function attempt(leased: LeasedJob): Promise<void> {
     const { job } = leased;
-    const endTimer = metrics?.sendSeconds.startTimer({ channel: job.channel });
+    const started = performance.now();
     const result = await sendWithin(channels[job.channel]!, leased, sendDeadlineMs);
-    endTimer?.();
-    const outcome = await queue.record(leased, result);
+    const durationMs = performance.now() - started;
+    metrics?.sendSeconds.observe({ channel: job.channel }, durationMs / 1000);
+    const outcome = await queue.record(leased, { ...result, durationMs });
     metrics?.attempts.inc({ channel: job.channel, outcome });
+    if (outcome === "delivered" || outcome === "failed") metrics?.deliveries.inc({ status: outcome });
     const fields = { delivery: job.id, channel: job.channel, reason: job.reason, alert: `${job.event.dashboard_id}:${job.event.seq}`, attempt: job.attempt };
     if (outcome === "lease-lost") logger.warn(fields, "delivery outlived its lease; another node owns it now");
     else if (!result.ok) logger.warn({ ...fields, error: result.error, outcome }, "delivery attempt failed");
@@ -121,9 +130,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function claimInto(limit: number): Promise<number> {
     if (limit < 1) return 0;
     const skip = lanes.saturatedTargets();
-    const { jobs, settled } = await queue.claim(limit, kinds, skip);
+    const { jobs, settled, cancelled } = await queue.claim(limit, kinds, skip);
     moreDue = jobs.length + settled >= limit || skip.length > 0;
-    if (settled > 0) metrics?.settled.inc(settled);
+    if (settled > 0) {
+      metrics?.settled.inc(settled);
+      metrics?.deliveries.inc({ status: "cancelled" }, cancelled);
+      metrics?.deliveries.inc({ status: "failed" }, settled - cancelled);
+    }
     lanes.add(jobs);
     return jobs.length + settled;
   }

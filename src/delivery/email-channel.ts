@@ -33,7 +33,7 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
     async send(job: DeliveryJob): Promise<DeliveryResult> {
       const { subject, text } = emailMessage(job);
       try {
-        await transport.sendMail({
+        const info = (await transport.sendMail({
           from,
           to: job.target,
           subject,
@@ -41,8 +41,8 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
           // The same id on every retry, like webhook-id, so mail clients can drop a duplicate.
           messageId: `<${job.event.dashboard_id}.${job.event.seq}.alert@${domain}>`,
           headers: { "X-Dashwatch-Alert": `${job.event.dashboard_id}:${job.event.seq}` },
-        });
-        return delivered;
+        })) as { response?: unknown };
+        return delivered(replyCode(info.response));
       } catch (err) {
         return classify(err);
       }
@@ -57,5 +57,11 @@ function classify(err: unknown): DeliveryResult {
   const e = err as { message?: unknown; responseCode?: unknown };
   const message = typeof e.message === "string" ? e.message : String(err);
   const code = typeof e.responseCode === "number" ? e.responseCode : null;
-  return failure(message, code === null || code < 500 || code >= 600);
+  return failure(message, code === null || code < 500 || code >= 600, code);
+}
+
+/** The code of the server's final reply ("250 2.0.0 Ok: queued"), or null when there is none to read. */
+function replyCode(response: unknown): number | null {
+  const m = typeof response === "string" ? /^(\d{3})\b/.exec(response) : null;
+  return m ? Number(m[1]) : null;
 }

@@ -48,7 +48,8 @@ export function createWebhookChannel(options: WebhookChannelOptions): DeliveryCh
       const body = webhookBody(job);
       let signed: SignedHeaders;
       try {
-        signed = signWebhook(job.secret, webhookId(job.event), now(), body);
+        const secrets = job.previousSecret ? [job.secret, job.previousSecret] : [job.secret];
+        signed = signWebhook(secrets, webhookId(job.event), now(), body);
       } catch (err) {
         return failure(`cannot sign: ${(err as Error).message}`, false);
       }
@@ -62,9 +63,9 @@ export function createWebhookChannel(options: WebhookChannelOptions): DeliveryCh
       switch (outcome.kind) {
         case "response": {
           const { status, statusText } = outcome;
-          if (status >= 200 && status < 300) return delivered;
+          if (status >= 200 && status < 300) return delivered(status);
           const note = status >= 300 && status < 400 ? ": redirects are not followed" : statusText ? ` ${statusText}` : "";
-          return failure(`HTTP ${status}${note}`, true);
+          return failure(`HTTP ${status}${note}`, true, status);
         }
         case "timeout":
           return failure(`timeout: no response within ${timeoutMs} ms`, true);

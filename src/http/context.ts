@@ -13,6 +13,8 @@ export interface ApiDeps {
   limits: { maxRows: number; webhookAllowPrivate: boolean };
   /** MAX_SUBSCRIPTIONS_PER_DASHBOARD and MAX_SUBSCRIPTIONS_PER_OWNER. */
   subscriptionQuota: SubscriptionQuota;
+  /** Wakes the delivery worker (after a hand retry); absent where no worker runs. */
+  kickDelivery?: () => void;
   /** MAX_PAGE_BYTES: an events page stops before its JSON would pass this (default 8 MiB). */
   maxPageBytes?: number;
 }

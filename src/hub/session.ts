@@ -293,7 +293,7 @@ export class Session {
     if (this.disposed) return;
     if (refusal !== null) return this.error("bad-request", refusal);
     try {
-      await this.ctx.store.recordAck(this.principal!.sub, dashboardId, seq);
+      await this.ctx.store.recordAck(this.principal!.sub, dashboardId, seq, this.id);
     } catch (error) {
       this.log.warn({ err: error, dashboard_id: dashboardId }, "ack not recorded");
     }

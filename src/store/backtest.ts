@@ -1,8 +1,9 @@
 // A rule replayed over stored history: each snapshot in [from, to) judged in commit order (taken_at, ties
 // by the seq of its snapshot.created) by the very function
 // live ingest runs (judgeSubjects), for a subscription that existed before the first of them. History is
-// read in pages of BACKTEST_PAGE rows, and baselines through a cache of its own, bounded in bytes (the
-// store's cache keeps what the next ingest needs and is not flooded with old snapshots).
+// read in pages of BACKTEST_PAGE rows (the next one read while this one is judged, so two at most), and
+// baselines through a cache of its own, bounded in bytes (the store's cache keeps what the next ingest
+// needs and is not flooded with old snapshots).
 import { sql, type SQL } from "drizzle-orm";
 import { INITIAL_LIFECYCLE_STATE } from "../core/lifecycle.js";
 import type { Row } from "../core/types.js";
@@ -58,9 +59,16 @@ export async function backtest(db: Db, dashboardId: string, input: BacktestInput
     ? await query<HistoryRow>(db, sql`select ${COLUMNS} from snapshots where dashboard_id = ${dashboardId} and taken_at < ${input.from.toISOString()}::timestamptz order by taken_at desc, coalesce(seq, 0) desc, received_at desc, id desc limit 1`)
     : [];
   let previous = before ? remember(cache, before) : null;
-  let after = sql`true`;
+  const readPage = (after: SQL) =>
+    query<HistoryRow>(db, sql`select ${COLUMNS} from snapshots where ${inRange} and ${after} order by taken_at, coalesce(seq, 0), received_at, id limit ${BACKTEST_PAGE}`);
+  // The next page is read while this one is judged: at most two pages are held.
+  let pending = readPage(sql`true`);
   for (;;) {
-    const page = await query<HistoryRow>(db, sql`select ${COLUMNS} from snapshots where ${inRange} and ${after} order by taken_at, coalesce(seq, 0), received_at, id limit ${BACKTEST_PAGE}`);
+    const page = await pending;
+    const last = page[page.length - 1];
+    if (last && page.length === BACKTEST_PAGE) {
+      pending = readPage(sql`(taken_at, coalesce(seq, 0), received_at, id) > (${last.taken_at}::timestamptz, ${Number(last.seq)}::bigint, ${last.received_at}::timestamptz, ${last.id}::uuid)`);
+    }
     for (const row of page) {
       evaluated++;
       const next = remember(cache, row);
@@ -87,8 +95,6 @@ export async function backtest(db: Db, dashboardId: string, input: BacktestInput
       previous = next;
     }
     if (page.length < BACKTEST_PAGE) break;
-    const last = page[page.length - 1]!;
-    after = sql`(taken_at, coalesce(seq, 0), received_at, id) > (${last.taken_at}::timestamptz, ${Number(last.seq)}::bigint, ${last.received_at}::timestamptz, ${last.id}::uuid)`;
   }
   return { evaluated, firings };
 }

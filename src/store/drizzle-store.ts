@@ -2,12 +2,14 @@
 import { randomUUID } from "node:crypto";
 import { and, count, desc, eq, getTableColumns, gt, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
 import { redactSubscription } from "../core/redact.js";
-import { topNReorderingMax } from "../core/rules.js";
-import type { Rule } from "../core/types.js";
 import type { Database, Tx } from "./database.js";
+import { acksCovering, recordAck } from "./ack-log.js";
 import { backtest } from "./backtest.js";
+import { settingsColumns, updateDashboard } from "./dashboard-update.js";
+import { getDelivery, listDeliveries, retryDelivery } from "./delivery-ledger.js";
 import { appendEvents, readEvents } from "./event-log.js";
 import { explain } from "./explain.js";
+import { rotateSecret } from "./subscription-secrets.js";
 import { auditSummary, readSnapshotMarks } from "./audit-log.js";
 import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
@@ -19,7 +21,6 @@ import { createSnapshotCache } from "./snapshot-cache.js";
 import { updateSubscription } from "./subscription-update.js";
 import type {
   CreatedSubscription,
-  DashboardSettings,
   QuotaExceeded,
   SnapshotWithRows,
   Store,
@@ -40,15 +41,6 @@ export interface DrizzleStoreOptions {
 
 export const DEFAULT_SNAPSHOT_CACHE_BYTES = 64 * 1024 * 1024;
 
-const settingsColumns = (s: Partial<DashboardSettings>) => ({
-  name: s.name,
-  idField: s.id_field,
-  rankBy: s.rank_by,
-  topN: s.top_n,
-  primaryMetricField: s.primary_metric_field,
-  metadata: s.metadata,
-  sourceUrl: s.source_url,
-});
 
 export function createDrizzleStore(database: Database, options: DrizzleStoreOptions = {}): Store {
   const { db } = database;
@@ -80,19 +72,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     },
 
     async updateDashboard(id, patch) {
-      return db.transaction(async (tx) => {
-        const current = await lockDashboard(tx, id);
-        if (!current) return "not-found";
-        if (patch.top_n !== undefined && patch.top_n < current.topN) {
-          const subs = await tx.select({ rule: subscriptions.thresholdJson }).from(subscriptions).where(eq(subscriptions.dashboardId, id));
-          if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
-        }
-        const columns = Object.fromEntries(Object.entries(settingsColumns(patch)).filter(([, v]) => v !== undefined));
-        if (patch.metadata && patch.metadata.snapshot_policy !== current.metadata.snapshot_policy) Object.assign(columns, { policySetAt: now() });
-        if (Object.keys(columns).length === 0) return toDashboard(current);
-        const [row] = await tx.update(dashboards).set(columns).where(eq(dashboards.id, id)).returning();
-        return toDashboard(row!);
-      });
+      const updated = await updateDashboard(db, id, patch, now(), null);
+      return typeof updated === "string" ? updated : updated.dashboard;
     },
 
     async getDashboard(id) {
@@ -228,15 +209,13 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     auditSummary: (dashboardId, range) => auditSummary(db, dashboardId, range),
     readSnapshotMarks: (dashboardId, range, afterSeq, limit) => readSnapshotMarks(db, dashboardId, range, afterSeq, limit),
 
-    async recordAck(persona, dashboardId, seq) {
-      await db
-        .insert(acks)
-        .values({ persona, dashboardId, seq, updatedAt: now() })
-        .onConflictDoUpdate({
-          target: [acks.persona, acks.dashboardId],
-          set: { seq: sql`greatest(${acks.seq}, excluded.seq)`, updatedAt: now() },
-        });
-    },
+    recordAck: (persona, dashboardId, seq, session = null) => recordAck(db, persona, dashboardId, seq, session, now()),
+    updateDashboardLogged: (id, patch, actor) => updateDashboard(db, id, patch, now(), actor),
+    listDeliveries: (dashboardId, query) => listDeliveries(db, dashboardId, query),
+    getDelivery: (dashboardId, id) => getDelivery(db, dashboardId, id),
+    retryDelivery: (dashboardId, id) => retryDelivery(db, dashboardId, id, now()),
+    acksCovering: (dashboardId, persona, seq) => acksCovering(db, dashboardId, persona, seq),
+    rotateSecret: (dashboardId, id, secret) => rotateSecret(db, dashboardId, id, secret, now()),
 
     async hasPersonaSubscription(dashboardId, persona) {
       const rows = await db

@@ -3,6 +3,9 @@ import type { Baseline } from "../core/baseline.js";
 import type { Lifecycle } from "../core/lifecycle.js";
 import type { Diff, Row, Rule } from "../core/types.js";
 import type { EventKind, LogEntry } from "../protocol/event.js";
+import type { AckRecord } from "./ack-log.js";
+import type { DashboardUpdate } from "./dashboard-update.js";
+import type { Delivery, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
 import type { FollowedHeads } from "./followed-heads.js";
 import type { PruneCounts, PruneOptions, RetentionCutoffs } from "./retention-batches.js";
 
@@ -273,7 +276,8 @@ export interface Store {
   auditSummary(dashboardId: string, range: AuditRange): Promise<AuditSummary>;
   /** Up to `limit` snapshot.created events of the range after `afterSeq`, in seq order. */
   readSnapshotMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<SnapshotMark[]>;
-  recordAck(persona: string, dashboardId: string, seq: number): Promise<void>;
+  /** Journals the ack (time, session) and cancels the persona's fallbacks it made unnecessary. */
+  recordAck(persona: string, dashboardId: string, seq: number, session?: string | null): Promise<void>;
   /** Whether the persona has a persona subscription on the dashboard (who may ack there). */
   hasPersonaSubscription(dashboardId: string, persona: string): Promise<boolean>;
   ackedSeq(persona: string, dashboardId: string): Promise<number>;
@@ -288,6 +292,16 @@ export interface Store {
   followedHeads(dashboardIds: readonly string[], personas: readonly string[]): Promise<FollowedHeads>;
   /** One retention pass, on one node at a time: "busy" when another node's pass holds the lock. */
   prune(cutoffs: RetentionCutoffs, options: PruneOptions): Promise<PruneCounts | "busy">;
+  /** Version 2's journaled PATCH: appends dashboard.updated when something changed. */
+  updateDashboardLogged(id: string, patch: Partial<DashboardSettings>, actor: string): Promise<DashboardUpdate>;
+  /** The delivery ledger (store/delivery-ledger.ts). */
+  listDeliveries(dashboardId: string, query: DeliveryQuery): Promise<Delivery[]>;
+  getDelivery(dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null>;
+  retryDelivery(dashboardId: string, id: string): Promise<RetryResult>;
+  /** The acks by `persona` of a seq ≥ `seq`, earliest first, bounded (store/ack-log.ts). */
+  acksCovering(dashboardId: string, persona: string, seq: number): Promise<AckRecord[]>;
+  /** Webhook subscriptions only; false when there is none with that id. */
+  rotateSecret(dashboardId: string, id: string, secret: string): Promise<boolean>;
   /** Cheap liveness check for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 // fast-check generators shared by the core property tests.
 import fc from "fast-check";
-import type { RankSettings, Row, RowId, Rule, SnapshotData } from "../../src/core/types.js";
+import type { CompareOp, Direction, RankSettings, Row, RowId, Rule, SnapshotData } from "../../src/core/types.js";
 
 /** Few distinct ids, mixing types and lookalikes (1 and "1"), so snapshots overlap and collide often. */
 export const rowIdArb: fc.Arbitrary<RowId> = fc.oneof(
@@ -60,6 +60,7 @@ export function ruleArb(topN: number): fc.Arbitrary<Rule> {
     fc.integer({ min: 1, max: 4 }).map((k) => ({ set_added_min: k })),
     fc.integer({ min: 1, max: 4 }).map((k) => ({ set_removed_min: k })),
     fc.constantFrom(0, 0.2, 1).map((p) => ({ primary_metric_delta_pct: p })),
+    ...version2Leaves(topN),
   );
   const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
     rule: fc.oneof(
@@ -71,4 +72,35 @@ export function ruleArb(topN: number): fc.Arbitrary<Rule> {
     ),
   }));
   return rule;
+}
+
+export const directionArb: fc.Arbitrary<Direction> = fc.constantFrom("up", "down", "any");
+export const compareOpArb: fc.Arbitrary<CompareOp> = fc.constantFrom("gt", "gte", "lt", "lte", "eq", "neq");
+/** Watched ids: often some the snapshots hold, sometimes none of them. */
+export const watchedIdsArb: fc.Arbitrary<RowId[]> = fc.array(fc.oneof(rowIdArb, fc.constant("ghost")), { minLength: 1, maxLength: 5 });
+
+/** Each member present or absent, as a client would send them. */
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+function withOptional<R extends object>(rule: R, members: Record<string, unknown>): R {
+  const out: Record<string, unknown> = { ...(rule as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(members)) if (v !== undefined) out[k] = v;
+  return out as R;
+}
+
+/** The leaves and members of "Rules, version 2", for a dashboard whose top_n is `topN`. */
+function version2Leaves(topN: number): fc.Arbitrary<Rule>[] {
+  const rank = fc.integer({ min: 1, max: topN });
+  return [
+    fc
+      .record({ p: fc.constantFrom(0, 0.1, 1), f: fc.constantFrom("x", "score"), d: optional(directionArb), ids: optional(watchedIdsArb) })
+      .map(({ p, f, d, ids }) => withOptional({ value_delta_pct: p, on_field: f }, { direction: d, ids })),
+    fc.record({ p: fc.constantFrom(0, 0.2, 1), d: optional(directionArb) }).map(({ p, d }) => withOptional({ primary_metric_delta_pct: p }, { direction: d })),
+    fc.record({ p: fc.constantFrom(0, 0.2, 1), d: optional(directionArb) }).map(({ p, d }) => withOptional({ row_count_delta_pct: p }, { direction: d })),
+    fc
+      .record({ f: fc.constantFrom("x", "score", "label"), op: compareOpArb, v: fc.integer({ min: -5, max: 5 }), ids: optional(watchedIdsArb), min: optional(fc.integer({ min: 1, max: 3 })) })
+      .map(({ f, op, v, ids, min }) => ({ field_compare: withOptional({ field: f, op, value: v }, { ids, min_rows: min }) })),
+    fc.record({ n: rank, ids: optional(watchedIdsArb) }).map(({ n, ids }) => withOptional({ enters_top_n: n }, { ids })),
+    fc.record({ n: rank, ids: optional(watchedIdsArb) }).map(({ n, ids }) => withOptional({ leaves_top_n: n }, { ids })),
+    fc.record({ k: fc.integer({ min: 1, max: 4 }), n: rank }).map(({ k, n }) => ({ rank_moved_min: k, within_top_n: n })),
+  ];
 }

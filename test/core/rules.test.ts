@@ -3,6 +3,7 @@ import { computeDiff } from "../../src/core/diff.js";
 import { evaluateRule, topNReorderingMax, validateRule } from "../../src/core/rules.js";
 import type { FullDiff, Rule, RuleIssue, TraceNode } from "../../src/core/types.js";
 import { delta, diffWith } from "./full-diff.js";
+import { checkLeaf, type LeafCase } from "./leaf-case.js";
 
 const meetsThreshold = (diff: FullDiff, rule: Rule): boolean => evaluateRule(rule, diff).matched;
 
@@ -120,13 +121,6 @@ describe("validateRule refuses", () => {
   });
 });
 
-interface LeafCase {
-  name: string;
-  rule: Rule;
-  diff: FullDiff;
-  matched: boolean;
-  trace?: Pick<TraceNode, "value" | "threshold" | "detail">;
-}
 
 const topIds = (from: string[], to: string[]) => diffWith({ top_ids: { from, to } });
 const metric = (from: number | null, to: number | null) => diffWith({ primary_metric: { from, to } });
@@ -198,13 +192,7 @@ const leafCases: LeafCase[] = [
 ];
 
 describe("evaluateRule on leaves", () => {
-  it.each(leafCases)("$name", ({ rule, diff, matched, trace: want }) => {
-    const trace = evaluateRule(rule, diff);
-    expect(trace.node).toBe(Object.keys(rule)[0]);
-    expect(trace.matched).toBe(matched);
-    expect(trace.children).toBeUndefined();
-    if (want !== undefined) expect(trace).toEqual({ node: trace.node, matched, ...want });
-  });
+  it.each(leafCases)("$name", checkLeaf);
 });
 
 describe("evaluateRule on operators", () => {

@@ -13,10 +13,14 @@ export interface ChannelHarness {
 
 export function describeChannelContract(name: string, harness: () => ChannelHarness): void {
   describe(`DeliveryChannel contract: ${name}`, () => {
-    it("reports ok once the target has taken the message", async () => {
+    it("reports ok once the target has taken the message, with the code the target answered", async () => {
       const h = harness();
       const before = h.received();
-      expect(await h.send("accept")).toEqual({ ok: true });
+      const result = await h.send("accept");
+      expect(result).toMatchObject({ ok: true });
+      // An HTTP 2xx or an SMTP 2xx reply: the ledger shows what the other side said.
+      expect(result.statusCode).toBeGreaterThanOrEqual(200);
+      expect(result.statusCode).toBeLessThan(300);
       expect(h.received()).toBe(before + 1);
     });
 
@@ -26,12 +30,17 @@ export function describeChannelContract(name: string, harness: () => ChannelHarn
       expect(result.ok === false && result.error.length).toBeGreaterThan(0);
     });
 
+    it("names the status code of a refusal the target answered", async () => {
+      const result = await harness().send("temporary");
+      expect(result.statusCode).toBeGreaterThanOrEqual(400);
+    });
+
     it("reports a target that can never work as a failure not worth retrying", async () => {
       expect(await harness().send("permanent")).toMatchObject({ ok: false, retryable: false });
     });
 
     it("resolves, never rejects, when nothing listens, and says the attempt may be retried", async () => {
-      expect(await harness().send("unreachable")).toMatchObject({ ok: false, retryable: true });
+      expect(await harness().send("unreachable")).toMatchObject({ ok: false, retryable: true, statusCode: null });
     });
   });
 }

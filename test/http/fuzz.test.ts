@@ -6,10 +6,13 @@ import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 let t: TestApp;
 let admin: string;
+/** A subscription for the PATCH route to change. */
+let subId = "";
 beforeAll(async () => {
   t = await createTestApp({ maxRows: 200 });
   admin = await setupDashboard(t, "fuzz");
   await t.call("POST", "/api/dashboard/fuzz/snapshot", { token: admin, body: { rows: leaderboard({ a: 1, b: 2 }) } });
+  subId = (await t.call("POST", "/api/dashboard/fuzz/subscriptions", { token: admin, body: { subscriber_kind: "persona", subscriber_id: "admin-1", threshold_json: { set_added_min: 1 } } })).body.id;
 });
 afterAll(() => t.close());
 
@@ -41,6 +44,14 @@ const bodies = {
     { subscriber_kind: fc.oneof(fc.constantFrom("persona", "webhook", "email"), weird), subscriber_id: weird, threshold_json: ruleLike, fallback: weird },
     { requiredKeys: [] },
   ),
+  patchSubscription: fc.record(
+    { threshold_json: ruleLike, baseline: fc.oneof(fc.record({ at_offset_ms: weird }, { requiredKeys: [] }), weird), lifecycle: fc.oneof(fc.record({ for_snapshots: weird, resolve: weird, resolve_after_snapshots: weird, cooldown_ms: weird }, { requiredKeys: [] }), weird), fallback: weird, enabled: weird },
+    { requiredKeys: [] },
+  ),
+  backtest: fc.record(
+    { threshold_json: ruleLike, baseline: weird, lifecycle: fc.oneof(fc.record({ for_snapshots: weird, cooldown_ms: weird }, { requiredKeys: [] }), weird), from: weird, to: weird },
+    { requiredKeys: [] },
+  ),
 };
 
 const routes = [
@@ -48,6 +59,8 @@ const routes = [
   { name: "PATCH /api/dashboard/:id", method: "PATCH", path: "/api/dashboard/fuzz", body: bodies.patchDashboard },
   { name: "POST /api/dashboard/:id/snapshot", method: "POST", path: "/api/dashboard/fuzz/snapshot", body: bodies.snapshot },
   { name: "POST /api/dashboard/:id/subscriptions", method: "POST", path: "/api/dashboard/fuzz/subscriptions", body: bodies.subscription },
+  { name: "PATCH /api/dashboard/:id/subscriptions/:sub_id", method: "PATCH", path: "/api/dashboard/fuzz/subscriptions/:sub", body: bodies.patchSubscription },
+  { name: "POST /api/dashboard/:id/backtest", method: "POST", path: "/api/dashboard/fuzz/backtest", body: bodies.backtest },
 ] as const;
 
 describe("fuzzing the write routes", () => {
@@ -56,7 +69,7 @@ describe("fuzzing the write routes", () => {
       await fc.assert(
         fc.asyncProperty(fc.oneof(route.body, anyJson), async (body) => {
           const before = await stateOf(t, admin, "fuzz");
-          const res = await t.call(route.method, route.path, { token: admin, body });
+          const res = await t.call(route.method, route.path.replace(":sub", subId), { token: admin, body });
           expect(res.status).toBeLessThan(500);
           if (res.status >= 400) {
             expect(res.headers.get("content-type")).toBe("application/problem+json");

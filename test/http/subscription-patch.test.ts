@@ -136,3 +136,12 @@ describe("PATCH a subscription", () => {
     expect(next.body.alerts.filter((a: { subscription_id: string }) => a.subscription_id === sub.id)).toEqual([]);
   });
 });
+
+describe("openapi", () => {
+  it("lists PATCH subscription, backtest and explain", async () => {
+    const { paths } = (await t.call("GET", "/openapi.json")).body;
+    expect(paths["/api/dashboard/{id}/subscriptions/{sub_id}"]).toHaveProperty("patch");
+    expect(paths["/api/dashboard/{id}/backtest"]).toHaveProperty("post");
+    expect(paths["/api/dashboard/{id}/subscriptions/{sub_id}/explain"]).toHaveProperty("get");
+  });
+});

@@ -36,7 +36,7 @@ export function dashboardView(d: Dashboard, p: Principal): Dashboard {
   return mayManage(p, d) ? d : { ...d, source_url: null };
 }
 
-export function dashboardRoutes({ store, limits }: ApiDeps) {
+export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
   return new Hono<Env>()
     .post("/", async (c) => {
       const principal = c.get("principal");
@@ -71,12 +71,14 @@ export function dashboardRoutes({ store, limits }: ApiDeps) {
       if (!mayManage(principal, current)) {
         throw new HttpProblem("forbidden", current.owner === null ? "only an admin may change a dashboard that has no owner" : "only the dashboard's owner or an admin may change it");
       }
-      const updated = await store.updateDashboard(current.id, patch);
+      // Journaled: a change appends dashboard.updated ({from, to} per field); no change appends nothing.
+      const updated = await store.updateDashboardLogged(current.id, patch, principal.sub);
       if (updated === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
       if (updated === "top-n-conflict") {
         throw new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
       }
-      return c.json(dashboardView(updated, principal));
+      if (updated.entries.length > 0) publish(updated.entries);
+      return c.json(dashboardView(updated.dashboard, principal));
     })
     .get("/:id", async (c) => c.json(dashboardView(await loadDashboard(store, c.req.param("id")), c.get("principal"))));
 }

@@ -1,0 +1,38 @@
+// One alert's whole story (CONTRACT "Delivery ledger"): the event, where it went, and who acked it. Seen by
+// admins, the subscription's owner and the persona it alerted; to anyone else it does not exist.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { HubEvent } from "../../protocol/event.js";
+import { isAdmin, type Principal } from "../auth.js";
+import type { ApiDeps, Env } from "../context.js";
+import { HttpProblem } from "../problem.js";
+import { loadDashboard } from "./dashboards.js";
+import { visibleDeliveries } from "./deliveries.js";
+
+const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const ALERT_KINDS = new Set(["alert.matched", "alert.resolved"]);
+
+export function alertRoutes({ store }: ApiDeps) {
+  return new Hono<Env>().get("/:id/alerts/:seq", async (c) => {
+    const dashboard = await loadDashboard(store, c.req.param("id"));
+    const principal = c.get("principal");
+    const seq = seqParam.safeParse(c.req.param("seq"));
+    const notFound = new HttpProblem("not-found", "no alert with that seq on this dashboard");
+    if (!seq.success) throw notFound;
+    const page = await store.readEvents(dashboard.id, { afterSeq: seq.data - 1, limit: 1 });
+    const event = page.entries[0]?.event;
+    if (!event || event.seq !== seq.data || !ALERT_KINDS.has(event.kind)) throw notFound;
+    const subscription = typeof event.data.subscription_id === "string" ? await store.getSubscription(dashboard.id, event.data.subscription_id) : null;
+    const persona = event.data.subscriber_kind === "persona" ? String(event.data.subscriber_id) : null;
+    if (!maySee(principal, subscription?.owner ?? null, persona)) throw notFound;
+    const [deliveries, acks] = await Promise.all([
+      visibleDeliveries(store, dashboard.id, principal, event.seq),
+      persona === null ? Promise.resolve([]) : store.acksCovering(dashboard.id, persona, event.seq),
+    ]);
+    return c.json({ event: event satisfies HubEvent, deliveries, acks });
+  });
+}
+
+function maySee(p: Principal, owner: string | null, persona: string | null): boolean {
+  return isAdmin(p) || (owner !== null && owner === p.sub) || (persona !== null && persona === p.sub);
+}

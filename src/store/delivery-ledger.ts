@@ -1,0 +1,128 @@
+// The delivery ledger as the API shows it: outbox rows with their attempts, in (seq, id) order, read a
+// bounded page at a time; and the one write it allows, a hand retry of a failed delivery.
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { deliveries, deliveryAttempts, subscriptions } from "./schema.js";
+
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
+
+export interface DeliveryAttempt {
+  n: number;
+  at: string;
+  outcome: "delivered" | "failed";
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** CONTRACT "Delivery ledger". The target is left out: it is the owner's, and the subscriptions API shows it. */
+export interface Delivery {
+  id: string;
+  dashboard_id: string;
+  seq: number;
+  subscription_id: string;
+  channel: "webhook" | "email";
+  reason: "direct" | "fallback";
+  status: DeliveryStatus;
+  attempts: DeliveryAttempt[];
+  /** When a pending delivery is tried next; null once it is settled. */
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
+export interface DeliveryQuery {
+  /** null: every delivery (admins); else only those of subscriptions this sub owns. */
+  owner: string | null;
+  subscriptionId?: string;
+  seq?: number;
+  status?: DeliveryStatus;
+  /** A delivery id: the page starts after it in (seq, id) order. */
+  after?: string;
+  limit: number;
+}
+
+export type RetryResult = Delivery | "not-found" | "conflict" | "disabled" | "spent";
+
+/** A delivery takes at most this many attempts in all, hand retries included, so its ledger entry stays bounded. */
+export const MAX_ATTEMPTS_PER_DELIVERY = 100;
+
+export async function listDeliveries(db: Db, dashboardId: string, q: DeliveryQuery): Promise<Delivery[]> {
+  const mine = eq(deliveries.dashboardId, dashboardId);
+  const conditions: (SQL | undefined)[] = [mine];
+  if (q.subscriptionId !== undefined) conditions.push(eq(deliveries.subscriptionId, q.subscriptionId));
+  if (q.seq !== undefined) conditions.push(eq(deliveries.seq, q.seq));
+  if (q.status !== undefined) conditions.push(eq(deliveries.status, q.status));
+  if (q.after !== undefined) {
+    // The cursor's own (seq, id), read in the same partition; an unknown cursor matches nothing.
+    const cursor = sql`(select ${deliveries.seq} from ${deliveries} where ${deliveries.dashboardId} = ${dashboardId} and ${deliveries.id} = ${q.after})`;
+    conditions.push(or(gt(deliveries.seq, cursor), and(eq(deliveries.seq, cursor), gt(deliveries.id, q.after))));
+  }
+  if (q.owner !== null) {
+    const owned = db
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, q.owner)));
+    conditions.push(inArray(deliveries.subscriptionId, owned));
+  }
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(and(...conditions))
+    .orderBy(asc(deliveries.seq), asc(deliveries.id))
+    .limit(q.limit);
+  return withAttempts(db, dashboardId, rows);
+}
+
+export async function getDelivery(db: Db, dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null> {
+  const [row] = await db
+    .select({ delivery: deliveries, owner: subscriptions.owner, enabled: subscriptions.enabled })
+    .from(deliveries)
+    .leftJoin(subscriptions, and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, deliveries.subscriptionId)))
+    .where(and(eq(deliveries.dashboardId, dashboardId), eq(deliveries.id, id)));
+  if (!row) return null;
+  const [delivery] = await withAttempts(db, dashboardId, [row.delivery]);
+  return { delivery: delivery!, owner: row.owner, enabled: row.enabled ?? false };
+}
+
+/** failed → pending, due now; the attempt count goes on, so the schedule is spent and the retry is one attempt. */
+export async function retryDelivery(db: Db, dashboardId: string, id: string, at: Date): Promise<RetryResult> {
+  const found = await getDelivery(db, dashboardId, id);
+  if (!found) return "not-found";
+  if (found.delivery.status !== "failed") return "conflict";
+  if (!found.enabled) return "disabled";
+  if (found.delivery.attempts.length >= MAX_ATTEMPTS_PER_DELIVERY) return "spent";
+  const moved = await db
+    .update(deliveries)
+    .set({ status: "pending", nextAttemptAt: at })
+    .where(and(eq(deliveries.dashboardId, dashboardId), eq(deliveries.id, id), eq(deliveries.status, "failed")))
+    .returning();
+  if (moved.length === 0) return "conflict";
+  return (await withAttempts(db, dashboardId, moved))[0]!;
+}
+
+async function withAttempts(db: Db, dashboardId: string, rows: (typeof deliveries.$inferSelect)[]): Promise<Delivery[]> {
+  if (rows.length === 0) return [];
+  const attempts = await db
+    .select()
+    .from(deliveryAttempts)
+    .where(and(eq(deliveryAttempts.dashboardId, dashboardId), inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id))))
+    .orderBy(asc(deliveryAttempts.deliveryId), asc(deliveryAttempts.n));
+  const byDelivery = new Map<string, DeliveryAttempt[]>();
+  for (const a of attempts) {
+    const list = byDelivery.get(a.deliveryId) ?? [];
+    list.push({ n: a.n, at: a.at.toISOString(), outcome: a.outcome, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs });
+    byDelivery.set(a.deliveryId, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    dashboard_id: r.dashboardId,
+    seq: r.seq,
+    subscription_id: r.subscriptionId,
+    channel: r.channel,
+    reason: r.reason,
+    status: r.status,
+    attempts: byDelivery.get(r.id) ?? [],
+    next_attempt_at: r.status === "pending" ? r.nextAttemptAt.toISOString() : null,
+    created_at: r.createdAt.toISOString(),
+  }));
+}
