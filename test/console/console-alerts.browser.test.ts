@@ -73,10 +73,26 @@ describe("the console's alert views", () => {
     expect(await page.textContent("#backtest-status")).toContain("backtest failed");
   });
 
+  // What the ledger shows is tested in console-ledger (it needs the ledger branch's GET .../alerts/:seq);
+  // here, that a marker and the log's button open the ledger of their own alert and it settles.
+  it("opens the ledger of the alert clicked, from the chart or the event log", async () => {
+    const [first, second] = alerts;
+    await page.click(`[data-testid="chart-marker"][data-seq="${first!.seq}"]`);
+    await page.waitForSelector(`#ledger-card[data-seq="${first!.seq}"]:is([data-state="ready"], [data-state="error"])`);
+    expect(await page.textContent("#ledger-title")).toContain(`seq ${first!.seq}`);
+    await page.click(`[data-testid="log-row"][data-seq="${second!.seq}"] [data-testid="log-ledger"]`);
+    await page.waitForSelector(`#ledger-card[data-seq="${second!.seq}"]:is([data-state="ready"], [data-state="error"])`);
+    expect(await page.textContent("#ledger-title")).toContain(`seq ${second!.seq}`);
+    await page.click("#ledger-close");
+    expect(await page.isHidden("#ledger-card")).toBe(true);
+  });
+
   it("kept the page free of errors", async () => {
     await page.screenshot({ path: join(ARTIFACTS, "console-alerts.png"), fullPage: true });
     expect(env.pageErrors).toEqual([]);
-    expect(env.consoleErrors.filter((text) => !text.includes("the server responded with a status of 422"))).toEqual([]);
-    expect(env.failedResponses).toEqual(["422 POST /api/dashboard/alerts/backtest"]);
+    // Without the ledger branch, GET .../alerts/:seq answers 404 (the card says so); with it, 200.
+    const ledgerMissing = (text: string) => / \/api\/dashboard\/alerts\/alerts\/\d+$/.test(text);
+    expect(env.consoleErrors.filter((text) => !/the server responded with a status of (422|404)/.test(text))).toEqual([]);
+    expect(env.failedResponses.filter((text) => !(text.startsWith("404 GET") && ledgerMissing(text)))).toEqual(["422 POST /api/dashboard/alerts/backtest"]);
   });
 });
