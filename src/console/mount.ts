@@ -5,6 +5,7 @@ import type { Context, Hono } from "hono";
 import type { Env } from "../http/context.js";
 import { consoleSdk } from "./console-sdk.js";
 import { createStaticFiles, type StaticFile } from "./static-files.js";
+import { createVendorFiles } from "./vendor-files.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL("./static/", import.meta.url));
@@ -21,6 +22,7 @@ const HEADERS = {
 
 export function mountConsole(app: Hono<Env>): void {
   const files = createStaticFiles(STATIC_DIR);
+  const vendor = createVendorFiles();
   const sdk = consoleSdk(HERE, SDK_ENTRY);
   const send = (c: Context<Env>, file: StaticFile | undefined) =>
     file ? c.body(file.body, 200, { ...HEADERS, "content-type": file.contentType }) : c.notFound();
@@ -28,4 +30,5 @@ export function mountConsole(app: Hono<Env>): void {
   app.get("/", async (c) => send(c, await files("index.html")));
   app.get("/sdk.js", async (c) => send(c, { body: await sdk(), contentType: "text/javascript; charset=utf-8" }));
   app.get("/:file{[a-z][a-z0-9-]*\\.(?:js|css)}", async (c) => send(c, await files(c.req.param("file"))));
+  app.get("/vendor/:file{[a-z][a-z0-9.-]*\\.(?:js|css)}", async (c) => send(c, await vendor(c.req.param("file"))));
 }

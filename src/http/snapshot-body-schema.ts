@@ -8,7 +8,7 @@
 // - `x-instant-range`: on `taken_at`, the instant, its offset applied, lies in [first, last] (UTC);
 // - `x-max-ahead-ms`: on `taken_at`, at most that far ahead of the hub's clock at receipt.
 import { z } from "zod";
-import { MAX_ROW_ID_CHARS, MAX_TAKEN_AT_AHEAD_MS } from "./snapshot-body.js";
+import { MAX_ROW_ID_CHARS, MAX_TAKEN_AT_AHEAD_MS } from "../input/snapshot-body.js";
 
 /** The instants PostgreSQL stores (see isoInstant in schemas.ts, which refuses the rest). */
 export const TAKEN_AT_RANGE = ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] as const;

@@ -50,6 +50,30 @@ describe("console files", () => {
     expect(await (await get("/sdk.js")).text()).toBe(bundle);
   });
 
+  it("serves uPlot from node_modules under /vendor/, as script and style", async () => {
+    const [js, css] = await Promise.all([get("/vendor/uplot.esm.js"), get("/vendor/uplot.min.css")]);
+    expect([js.status, js.headers.get("content-type")]).toEqual([200, "text/javascript; charset=utf-8"]);
+    expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css; charset=utf-8"]);
+    expect(await js.text()).toContain("export { uPlot as default }");
+    expect(await css.text()).toContain(".uplot");
+    expect(js.headers.get("content-security-policy")).toContain("default-src 'self'");
+  });
+
+  it("serves only the allowlisted vendor names, never another file of the package or a path", async () => {
+    const paths = [
+      "/vendor/uPlot.cjs.js",
+      "/vendor/uplot.cjs.js",
+      "/vendor/constructor.js",
+      "/vendor/..%2F..%2Fpackage.json",
+      "/vendor/..%2Fmount.ts",
+      "/vendor/console.js",
+      "/vendor/uplot.esm.js/x",
+      "/uplot.esm.js",
+    ];
+    const statuses = await Promise.all(paths.map(async (p) => (await get(p)).status));
+    expect(statuses).toEqual(paths.map(() => 404));
+  });
+
   it("answers 404 for names it does not serve", async () => {
     const statuses = await Promise.all(["/nope.js", "/index.html", "/..%2Fmount.ts", "/static-files.ts"].map(async (p) => (await get(p)).status));
     expect(statuses).toEqual([404, 404, 404, 404]);

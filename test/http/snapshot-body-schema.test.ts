@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildOpenApi } from "../../src/http/openapi.js";
 import { HttpProblem } from "../../src/http/problem.js";
-import { MAX_ROW_ID_CHARS, MAX_TAKEN_AT_AHEAD_MS, parseSnapshotBody } from "../../src/http/snapshot-body.js";
+import { MAX_ROW_ID_CHARS, MAX_TAKEN_AT_AHEAD_MS } from "../../src/input/snapshot-body.js";
+import { parseSnapshotBody } from "../../src/http/snapshot-body.js";
 import { snapshotBodyJsonSchema } from "../../src/http/snapshot-body-schema.js";
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");

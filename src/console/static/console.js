@@ -1,8 +1,14 @@
 // The console's entry: token, dashboard and persona pickers, and the panels they drive.
 import { ApiError, api, dashboardPath, describeToken, savedToken, saveToken } from "./api.js";
+import { createBacktest } from "./backtest.js";
+import { createChart } from "./chart.js";
+import { createDiffView } from "./diff-view.js";
 import { $, el, replace, say, timeCell } from "./dom.js";
 import { createEventLog } from "./event-log.js";
+import { loadHistory } from "./history.js";
+import { createLedger } from "./ledger.js";
 import { createLiveFeed } from "./live-feed.js";
+import { createPicker } from "./picker.js";
 import { createSubscriptions } from "./subscriptions.js";
 import { createTimeTravel } from "./time-travel.js";
 
@@ -10,13 +16,37 @@ const DASHBOARD_KEY = "dashwatch.console.dashboard";
 /** How many past events the live feed shows when a dashboard is opened. */
 const BACKFILL = 20;
 
+/** Live snapshots and alerts arrive in bursts: the chart re-reads its history once per this many ms. */
+const HISTORY_DEBOUNCE_MS = 300;
+
 let who = null;
 let dashboard = null;
+let history = { snapshots: [], alerts: [] };
+let historyTimer = null;
 
 const live = createLiveFeed({ persona: () => who?.sub, onEvent });
-const log = createEventLog();
+const ledger = createLedger();
+const log = createEventLog({ onAlert: (seq) => ledger.show(seq) });
 const travel = createTimeTravel();
 const subscriptions = createSubscriptions({ persona: () => who?.sub });
+const diff = createDiffView();
+const chart = createChart({ onPick: (b, a) => diff.pair(a, b), onAlert: (seq) => ledger.show(seq) });
+const backtest = createBacktest({ ...subscriptions, chart, from: () => history.snapshots[0]?.taken_at });
+const picker = createPicker({ onPick: (id) => { $("dashboard-id").value = id; void openDashboard(id); } });
+
+async function refreshHistory() {
+  if (!dashboard) return;
+  const id = dashboard.id;
+  try {
+    const next = await loadHistory(id);
+    if (dashboard?.id !== id) return;
+    history = next;
+    chart.show(history);
+    diff.fill(history.snapshots);
+  } catch (error) {
+    say($("chart-status"), `could not read the history: ${error.message}`, "error");
+  }
+}
 
 function applyToken() {
   const token = savedToken();
@@ -32,6 +62,7 @@ function applyToken() {
   $("persona-id").value = who?.sub ?? "";
   subscriptions.setPersona(who?.sub);
   live.connect(token);
+  if (who) void picker.reload();
 }
 
 async function openDashboard(id) {
@@ -47,7 +78,10 @@ async function openDashboard(id) {
     $("dashboard-panel").hidden = false;
     $("no-dashboard").hidden = true;
     live.watch(`dashboard:${id}`, { [id]: Math.max(0, next.head_seq - BACKFILL) });
-    await Promise.all([log.open(next), travel.open(next), subscriptions.open(next)]);
+    picker.select(id);
+    [ledger, diff, backtest].forEach((panel) => panel.open(next));
+    chart.clear();
+    await Promise.all([log.open(next), travel.open(next), subscriptions.open(next), refreshHistory()]);
   } catch (error) {
     const missing = error instanceof ApiError && error.status === 404;
     say(status, missing ? `no dashboard "${id}" (create one with POST /api/dashboard, or run npm run demo)` : error.message, "error");
@@ -77,6 +111,10 @@ function onEvent(event) {
     $("dash-head-seq").textContent = String(event.seq);
   }
   if (event.kind === "snapshot.created") travel.refreshRecent();
+  if (event.kind === "snapshot.created" || event.kind.startsWith("alert.")) {
+    clearTimeout(historyTimer);
+    historyTimer = setTimeout(() => void refreshHistory(), HISTORY_DEBOUNCE_MS);
+  }
   if (event.kind.startsWith("subscription.")) void subscriptions.refresh();
   log.onLive(event);
 }

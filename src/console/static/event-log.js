@@ -1,9 +1,10 @@
-// The dashboard's event log, read through GET /events in windows of `limit` seqs, newest window first.
+// The dashboard's event log, read through GET /events in windows of `limit` seqs, newest window first; an
+// alert's "ledger" button opens where it went.
 import { api, dashboardPath } from "./api.js";
 import { $, el, replace, say, timeCell } from "./dom.js";
 import { summarizeEvent } from "./summary.js";
 
-export function createEventLog() {
+export function createEventLog({ onAlert }) {
   const body = $("log-rows");
   const status = $("log-status");
   let dashboard = null;
@@ -36,7 +37,8 @@ export function createEventLog() {
     replace(body, events.map((event) =>
       el("tr", { testid: "log-row", dataset: { seq: event.seq, kind: event.kind } },
         el("td", { className: "num" }, event.seq),
-        el("td", {}, el("span", { className: `kind kind-${event.kind.replace(".", "-")}` }, event.kind)),
+        el("td", {}, el("span", { className: `kind kind-${event.kind.replace(".", "-")}` }, event.kind),
+          event.kind.startsWith("alert.") ? el("button", { type: "button", className: "small quiet", testid: "log-ledger", title: "where this alert went", onclick: () => onAlert(event.seq) }, "ledger") : null),
         el("td", {}, timeCell(event.at)),
         el("td", { className: "actor" }, event.actor),
         el("td", {}, el("details", {}, el("summary", {}, summarizeEvent(event)), el("pre", {}, JSON.stringify(event.data, null, 2)))))));

@@ -40,7 +40,12 @@ export function summarizeTrace(trace) {
   return out.join("; ");
 }
 
-function leafText({ node, value: v = {} }) {
+function leafText(leaf) {
+  return typeof leaf.value === "object" && leaf.value !== null ? leafTextV1(leaf) : leafTextV2(leaf);
+}
+
+/** Version 1 traces (still in older logs): the leaf's numbers inside `value`. */
+function leafTextV1({ node, value: v }) {
   switch (node) {
     case "top_n_reordering":
       return `top ${v.n} reordered (${ids(v.from ?? [])} → ${ids(v.to ?? [])})`;
@@ -57,6 +62,32 @@ function leafText({ node, value: v = {} }) {
   }
 }
 
+/** Version 2 traces: the decisive `value` and the leaf's `threshold` on the node, the why in `detail`. */
+function leafTextV2({ node, value, threshold, detail: d = {} }) {
+  switch (node) {
+    case "top_n_reordering":
+      return `top ${threshold} reordered (${ids(d.from ?? [])} → ${ids(d.to ?? [])})`;
+    case "value_delta_pct":
+      return d.largest ? `${d.on_field} ${pct(d.largest.delta_pct)} on ${d.largest.id} (rule: ≥ ${share(threshold)})` : `${d.on_field}: no change`;
+    case "set_added_min":
+    case "set_removed_min":
+      return `${value} ${node === "set_added_min" ? "added" : "removed"} (rule: ≥ ${threshold})`;
+    case "primary_metric_delta_pct":
+    case "row_count_delta_pct":
+      return `${node === "row_count_delta_pct" ? "row count" : "primary metric"} ${d.from} → ${d.to} (${pct(value)}; rule: ≥ ${share(threshold)})`;
+    case "field_compare":
+      return `${value} row${value === 1 ? "" : "s"} with ${d.field} ${d.op} ${threshold} (rule: ≥ ${d.min_rows ?? 1})`;
+    case "enters_top_n":
+      return `entered the top ${threshold}: ${ids(d.entered ?? [])}`;
+    case "leaves_top_n":
+      return `left the top ${threshold}: ${ids(d.left ?? [])}`;
+    case "rank_moved_min":
+      return d.largest ? `${d.largest.id} moved ${value} ranks (${d.largest.from_rank ?? "–"}→${d.largest.to_rank ?? "–"}; rule: ≥ ${threshold})` : node;
+    default:
+      return `${node} ${value ?? ""}`;
+  }
+}
+
 export function summarizeEvent(event) {
   const d = event.data ?? {};
   switch (event.kind) {
@@ -66,6 +97,16 @@ export function summarizeEvent(event) {
       const why = summarizeTrace(d.trace);
       return `${d.subscriber_kind} ${d.subscriber_id}: ${why || summarizeDiff(d.diff)}`;
     }
+    case "alert.resolved": {
+      const why = summarizeTrace(d.trace);
+      return `${d.subscriber_kind} ${d.subscriber_id}: resolved (fired at seq ${d.fired_seq})${why ? `; ${why}` : ""}`;
+    }
+    case "subscription.updated":
+      return `subscription ${String(d.id ?? d.subscription_id).slice(0, 8)} updated: ${JSON.stringify(d.threshold_json)}`;
+    case "subscription.disabled":
+      return `subscription ${String(d.subscription_id).slice(0, 8)} disabled (its endpoint kept failing)`;
+    case "dashboard.updated":
+      return `changed ${Object.keys(d.changes ?? {}).join(", ")}`;
     case "subscription.created":
       return `${d.subscriber_kind} ${d.subscriber_id} subscribed: ${JSON.stringify(d.threshold_json)}`;
     case "subscription.deleted":
