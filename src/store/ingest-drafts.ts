@@ -37,7 +37,9 @@ export function alertDrafts(
           ...who,
           snapshot_id: snapshotId,
           previous_snapshot_id: previousId,
-          baseline_snapshot_id: d.verdict.baselineId,
+          // Named only for a subscription with a baseline of its own ("then also names", CONTRACT): a version 1
+          // alert keeps its shape and its bytes, which every topic it travels on carries again.
+          ...(s.baseline === "previous" ? {} : { baseline_snapshot_id: d.verdict.baselineId }),
           diff: shared ? diff : d.verdict.diff,
           trace: d.verdict.trace,
           ...(s.lifecycle ? { suppressed: d.emit.suppressed } : {}),

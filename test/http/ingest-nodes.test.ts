@@ -132,20 +132,21 @@ describe("concurrent posts: the head moves under an optimistic judgement", () =>
     // Numbered after the other node's events and diffed against its snapshot, with the new top_n.
     const head = (await store.getDashboard("stale"))!;
     expect(result.value.seq_range.to).toBe(head.head_seq);
-    expect(result.value.seq_range.from).toBe(stale.head_seq + 1 + 1 + (await alertsOf("stale", 2)));
+    // After the other node's snapshot and alerts and the PATCH's dashboard.updated.
+    expect(result.value.seq_range.from).toBe(stale.head_seq + 1 + 1 + (await alertsOf("stale", 2)) + 1);
     const settings: RankSettings = { idField: "id", rankBy: "score", topN: 8, primaryMetricField: "score" };
     const previous = { rows: rowsAt(1), primaryMetric: null };
     expect(JSON.parse(JSON.stringify(result.value.diff))).toEqual(JSON.parse(JSON.stringify(capDiff(computeDiff(previous, { rows: rowsAt(2), primaryMetric: null }, settings)))));
   });
 
-  it("a basis whose rank settings changed (the head did not) is judged again with the new settings", async () => {
+  it("a basis whose rank settings changed (a PATCH: only its dashboard.updated moved the head) is judged again with the new settings", async () => {
     await dashboard("settings");
     const { store } = nodes[1]!;
     const input = (i: number) => ({ dashboardId: "settings", rows: rowsAt(i), primaryMetric: null, takenAt: null, actor: "admin-1" });
     expect((await store.ingestSnapshot(input(0))).ok).toBe(true);
     const stale = (await store.getDashboard("settings"))!;
     expect((await nodes[0]!.call("PATCH", "/api/dashboard/settings", { token: admin, body: { rank_by: null } })).status).toBe(200);
-    expect((await store.getDashboard("settings"))!.head_seq).toBe(stale.head_seq);
+    expect((await store.getDashboard("settings"))!.head_seq).toBe(stale.head_seq + 1);
     const result = await store.ingestSnapshot({ ...input(1), basis: stale });
     if (!result.ok) throw new Error(result.error);
     const settings: RankSettings = { idField: "id", rankBy: null, topN: 5, primaryMetricField: "score" };

@@ -51,8 +51,10 @@ describe("baseline queries in ingest", () => {
     const plain = await queriesOfAnIngest("bq-previous", ["previous", "previous", "previous", "previous"]);
     expect(plain.filter((q) => OFFSET_LOOKUP.test(q))).toEqual([]);
     const withOffsets = await queriesOfAnIngest("bq-offsets", ["previous", { at_offset_ms: 60_000 }, { at_offset_ms: 120_000 }, { at_offset_ms: 120_000 }]);
-    // One lookup for both distinct offsets; the older baseline's rows come from the snapshot cache.
+    // One lookup for both distinct offsets, and one read of the older baseline's rows: the snapshot cache
+    // drops a snapshot once it is no longer its dashboard's latest (memory), so the first ingest that takes an
+    // older one as its baseline reads it once; later ones find it cached.
     expect(withOffsets.filter((q) => OFFSET_LOOKUP.test(q))).toHaveLength(1);
-    expect(withOffsets.length).toBe(plain.length + 1);
+    expect(withOffsets.length).toBe(plain.length + 2);
   });
 });
