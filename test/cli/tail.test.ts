@@ -21,6 +21,13 @@ async function post(id: string, i: number): Promise<void> {
   if (res.status !== 201) throw new Error(`post ${i}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/** A promise the test opens by hand (Promise.withResolvers is not in Node 20). */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 const tail = (args: string[], token = t.admin) => startCli(["tail", ...args, "--url", t.node.url], { DASHWATCH_TOKEN: token });
 
 describe("dashwatch tail", () => {
@@ -39,13 +46,21 @@ describe("dashwatch tail", () => {
     const state = join(dir, `${id}.json`);
     const first = tail([`dashboard:${id}`, "--since", "0", "--state", state]);
     let posted = 0;
-    // Posting goes on while the first tail is stopped and the second starts.
+    // Posting goes on while the first tail runs, is stopped, and the second starts. The second half waits
+    // for the first tail to be gone: the CLI takes longer to start than 30 posts take to commit, and it
+    // prints a replay burst faster than a SIGTERM sent after its 5th line lands, so without the gate the
+    // first tail can print the whole log and leave the second nothing to show (and nothing to prove).
+    const firstGone = gate();
     const publisher = (async () => {
-      for (; posted < 30; posted++) await post(id, posted);
+      for (; posted < 30; posted++) {
+        if (posted === 15) await firstGone.opened;
+        await post(id, posted);
+      }
     })();
     await first.until((r) => r.lines().length >= 5, "the first tail has printed 5 events");
     first.child.kill("SIGTERM");
     const stopped = await first.exited;
+    firstGone.open();
     expect(stopped.code, stopped.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(state, "utf8")) as { channel: string; since: Record<string, number> };
     expect(saved).toEqual({ channel: `dashboard:${id}`, since: { [id]: seqs(first).at(-1) } });
@@ -66,12 +81,18 @@ describe("dashwatch tail", () => {
     const id = await t.dashboard("tail-kill");
     const state = join(dir, `${id}.json`);
     const first = tail([`dashboard:${id}`, "--since", "0", "--state", state]);
+    // As above: the second half is posted once the first tail is gone, so the second one has events to show.
+    const firstGone = gate();
     const publisher = (async () => {
-      for (let i = 0; i < 20; i++) await post(id, i);
+      for (let i = 0; i < 20; i++) {
+        if (i === 10) await firstGone.opened;
+        await post(id, i);
+      }
     })();
     await first.until((r) => r.lines().length >= 4, "the first tail has printed 4 events");
     first.child.kill("SIGKILL");
     await first.exited;
+    firstGone.open();
     await publisher;
     const log = await readLog(t.node.url, t.admin, id);
     const second = tail([`dashboard:${id}`, "--state", state]);
