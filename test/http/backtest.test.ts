@@ -58,7 +58,8 @@ describe("backtest", () => {
       kind: e.kind === "alert.matched" ? "matched" : "resolved",
       snapshot_id: e.data.snapshot_id,
       trace: e.data.trace,
-      ...(e.kind === "alert.matched" ? { baseline_snapshot_id: e.data.baseline_snapshot_id } : {}),
+      // An alert on the default baseline names none: its baseline is the snapshot before.
+      ...(e.kind === "alert.matched" ? { baseline_snapshot_id: e.data.baseline_snapshot_id ?? e.data.previous_snapshot_id } : {}),
     }));
     expect(live.length).toBeGreaterThan(0);
 
