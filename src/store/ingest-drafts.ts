@@ -68,7 +68,15 @@ export function stateChanges(decisions: readonly Decision<JudgedSubscription>[],
     let state = d.state;
     const seq = seqOf.get(d.subject.id);
     if (d.emit?.kind === "matched" && state.state === "firing" && seq !== undefined) state = { ...state, fired_seq: seq };
-    if (JSON.stringify(state) !== JSON.stringify(d.subject.state)) changes.push({ id: d.subject.id, state });
+    if (!sameState(state, d.subject.state)) changes.push({ id: d.subject.id, state });
   }
   return changes;
 }
+
+const sameState = (a: LifecycleState, b: LifecycleState): boolean =>
+  a.state === b.state &&
+  a.holds === b.holds &&
+  a.fails === b.fails &&
+  a.suppressed === b.suppressed &&
+  a.last_matched_at === b.last_matched_at &&
+  a.fired_seq === b.fired_seq;
