@@ -1,6 +1,8 @@
 // Hub nodes under test for the ingest bench: each a real `src/main.ts` process on PostgreSQL and Redis,
 // so its CPU (read from /proc) is the hub's alone; the load generator is the bench process.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpuMicros } from "./fanout/proc-stats.js";
 
@@ -23,9 +25,12 @@ export interface HubOptions {
 }
 
 export async function startBenchHub(o: HubOptions): Promise<BenchHub> {
-  const args = ["--import", "tsx", ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []), "src/main.ts"];
+  const root = o.root ?? ROOT;
+  // The compiled build is what `npm start` runs; a tree without one (an old checkout) runs its source.
+  const entry = existsSync(join(root, "dist/main.js")) ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const args = [...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...entry];
   const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: o.root ?? ROOT,
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? "",
       HOST: "127.0.0.1",

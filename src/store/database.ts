@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { SQL } from "drizzle-orm";
 import type { Logger as QueryLogger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { preparingStatements } from "./prepared-statements.js";
 import { makePrivate, PRIVATE_DIR_MODE, withPrivateUmask } from "./private-dir.js";
 import { schema } from "./schema.js";
 
@@ -64,7 +65,7 @@ async function openPostgres(url: string, max: number, logger?: QueryLogger): Pro
     await migrator.end();
   }
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(client, { schema, logger }) as unknown as Db;
+  const db = drizzle(preparingStatements(client), { schema, logger }) as unknown as Db;
   const withTryLock = async <T>(key: number, fn: () => Promise<T>): Promise<TryLock<T>> => {
     // A connection of its own, ended afterwards: ending the session is what releases the lock, even if
     // an unlock would have failed, so a lock can never stay behind in a pooled connection.
