@@ -96,6 +96,21 @@ export function judgeSnapshot<S>(input: JudgeInput<S>): SnapshotJudgement<S> {
     return made;
   };
 
+  // A rule object is judged once per baseline: subscriptions that share one (the store hands equal rules
+  // over as one object) share its trace, so 500 personas on one preset cost one evaluation, one bound
+  // and, downstream, one serialization of the trace.
+  const traces = new Map<Rule, Map<string, TraceNode>>();
+  const traceOf = (rule: Rule, baselineId: string, base: BaselineDiff): TraceNode => {
+    let byBaseline = traces.get(rule);
+    if (byBaseline === undefined) traces.set(rule, (byBaseline = new Map()));
+    let trace = byBaseline.get(baselineId);
+    if (trace === undefined) {
+      trace = base.empty ? boundTrace({ ...traceRule(rule, base.full), matched: false, unchanged: true }) : evaluateRule(rule, base.full);
+      byBaseline.set(baselineId, trace);
+    }
+    return trace;
+  };
+
   const first = previous === null ? null : diffFrom(previous.id);
   const unchanged = first !== null && first.empty;
   const verdicts = input.subscriptions.map(({ subscription, rule, baselineId }): Verdict<S> => {
@@ -103,12 +118,10 @@ export function judgeSnapshot<S>(input: JudgeInput<S>): SnapshotJudgement<S> {
     if (unchanged || baselineId === null) return none;
     const base = diffFrom(baselineId);
     if (base === null) return none;
-    if (base.empty) {
-      const trace = boundTrace({ ...traceRule(rule, base.full), matched: false, unchanged: true });
-      return { subscription, baselineId, outcome: "fail", trace, diff: base.capped };
-    }
-    const trace = evaluateRule(rule, base.full);
-    return { subscription, baselineId, outcome: trace.matched ? "hold" : "fail", trace, diff: base.capped };
+    const trace = traceOf(rule, baselineId, base);
+    // Content unchanged against this baseline fails whatever the rule says (see above).
+    const outcome = !base.empty && trace.matched ? "hold" : "fail";
+    return { subscription, baselineId, outcome, trace, diff: base.capped };
   });
   return { diff: first?.capped ?? null, unchanged, verdicts };
 }

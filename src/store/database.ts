@@ -18,6 +18,14 @@ export async function query<T>(q: Db, statement: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/**
+ * A PostgreSQL array literal for one `::text[]` (or `::uuid[]`, `::bigint[]`) parameter: drizzle spreads a
+ * JS array into one parameter per item, and a statement whose text varies with a list's length cannot stay
+ * prepared. Every item is quoted, so any string survives.
+ */
+export const arrayLiteral = (items: readonly (string | number)[]): string =>
+  `{${items.map((v) => `"${String(v).replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+
 export type TryLock<T> = { locked: true; value: T } | { locked: false };
 
 export interface Database {

@@ -1,7 +1,8 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
-import { query, type Db, type Tx } from "./database.js";
+import { canonicalJson, dataMembers } from "../protocol/event-text.js";
+import { arrayLiteral, query, type Db, type Tx } from "./database.js";
 import { toLogEntries, toLogEntry } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
@@ -16,19 +17,30 @@ export interface EventDraft {
   ownDiff?: boolean;
 }
 
-const withoutDiff = ({ diff: _diff, ...rest }: Record<string, unknown>) => rest;
-
 /** An event row as `writeAppend` sends it; the columns every row shares travel once, beside them. */
 interface PlannedRow {
   seq: number;
   kind: EventKind;
-  data: Record<string, unknown>;
+  /** The stored data's JSON text (without the diff when that is stored apart), as the hub also writes it. */
+  dataText: string;
   snapshot_id: string | null;
   persona: string | null;
   prev_seq: number | null;
   /** The own diff's JSON text: jsonb would reorder its keys, and a replayed frame must match the live one. */
   diff: string | null;
 }
+
+/** The rows as one JSON array, each data text spliced in as made (the hub's frames reuse the same texts). */
+const rowsJson = (rows: PlannedRow[]): string =>
+  "[" +
+  rows
+    .map(
+      (r) =>
+        `{"seq":${r.seq},"kind":${JSON.stringify(r.kind)},"data":${r.dataText},"snapshot_id":${JSON.stringify(r.snapshot_id)},` +
+        `"persona":${JSON.stringify(r.persona)},"prev_seq":${r.prev_seq ?? "null"},"diff":${JSON.stringify(r.diff)}}`,
+    )
+    .join(",") +
+  "]";
 
 /** Events numbered and ready to write: everything an append needs to read has been read. */
 export interface PlannedAppend {
@@ -60,7 +72,7 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
   // One JSON parameter for all rows: an alert-heavy snapshot appends a hundred events, and the query
   // builder's per-value work on ten columns each cost more than PostgreSQL's reading of the JSON.
   // Both statements are then'd here, which starts them, in this order.
-  const rows = JSON.stringify(plan.rows);
+  const rows = rowsJson(plan.rows);
   return [
     tx
       .execute(
@@ -97,7 +109,8 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
     rows: rows.map((r) => ({
       seq: r.seq,
       kind: r.kind,
-      data: r.snapshotId || r.own ? withoutDiff(r.data) : r.data,
+      // The diff stays in the data only when it is neither the snapshot's nor stored beside it.
+      dataText: r.snapshotId || r.own || r.data.diff === undefined ? `{${dataMembers(r.data)}}` : canonicalJson(r.data),
       snapshot_id: r.snapshotId,
       persona: r.persona,
       prev_seq: r.prevSeq,
@@ -111,12 +124,13 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
 async function lastPersonaSeqs(tx: Db, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
   const personas = [...new Set(drafts.flatMap((d) => (d.persona ? [d.persona] : [])))];
   if (personas.length === 0) return new Map();
-  const found = await tx
-    .select({ persona: events.persona, seq: max(events.seq) })
-    .from(events)
-    .where(and(eq(events.dashboardId, dashboardId), inArray(events.persona, personas)))
-    .groupBy(events.persona);
-  return new Map(found.map((r) => [r.persona ?? "", Number(r.seq ?? 0)]));
+  // One array parameter, not one per persona: the statement's text stays the same, so it stays prepared.
+  const found = await query<{ persona: string; seq: string | number }>(
+    tx,
+    sql`select persona, max(seq) as seq from events
+        where dashboard_id = ${dashboardId} and persona = any(${arrayLiteral(personas)}::text[]) group by persona`,
+  );
+  return new Map(found.map((r) => [r.persona, Number(r.seq)]));
 }
 
 export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Promise<EventPage> {

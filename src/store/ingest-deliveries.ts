@@ -1,7 +1,7 @@
 // The outbox rows an ingest writes in its transaction, so an accepted alert is never lost.
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Tx } from "./database.js";
+import { arrayLiteral, type Tx } from "./database.js";
 import type { Emitted } from "./ingest-drafts.js";
 import { deliveries } from "./schema.js";
 
@@ -35,6 +35,6 @@ export function cancelResolvedFallbacks(tx: Tx, emitted: readonly Emitted[], das
   if (fired.length === 0) return null;
   return tx.execute(
     sql`update deliveries set status = 'cancelled'
-        where dashboard_id = ${dashboardId} and seq = any(${`{${fired.join(",")}}`}::bigint[]) and reason = 'fallback' and status = 'pending'`,
+        where dashboard_id = ${dashboardId} and seq = any(${arrayLiteral(fired)}::bigint[]) and reason = 'fallback' and status = 'pending'`,
   );
 }

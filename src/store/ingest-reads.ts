@@ -61,7 +61,8 @@ interface SubscriptionRow {
   id: string;
   subscriber_kind: Subscription["subscriber_kind"];
   subscriber_id: string;
-  threshold_json: unknown;
+  /** As text: jsonb writes equal rules as equal texts, which is how equal rules become one object below. */
+  threshold_json: string;
   fallback: unknown;
   /** As text: a jsonb string ("last_notified") comes back parsed from one driver, and a parsed string looks like text. */
   baseline: string | null;
@@ -74,16 +75,23 @@ interface SubscriptionRow {
 export async function readSubscriptions(q: Db, dashboardId: string): Promise<JudgedSubscription[]> {
   const rows = await query<SubscriptionRow>(
     q,
-    sql`select id, subscriber_kind, subscriber_id, threshold_json, fallback, baseline::text as baseline, lifecycle, lifecycle_state, enabled, last_notified_snapshot_id
+    sql`select id, subscriber_kind, subscriber_id, threshold_json::text as threshold_json, fallback, baseline::text as baseline, lifecycle, lifecycle_state, enabled, last_notified_snapshot_id
         from subscriptions where dashboard_id = ${dashboardId} order by created_at, id`,
   );
+  // One object per distinct rule: judging evaluates a rule object once per baseline (core/judge.ts).
+  const rules = new Map<string, Rule>();
+  const ruleOf = (text: string): Rule => {
+    let rule = rules.get(text);
+    if (rule === undefined) rules.set(text, (rule = JSON.parse(text) as Rule));
+    return rule;
+  };
   return rows.map((r) => ({
     id: r.id,
     subscriber_kind: r.subscriber_kind,
     subscriber_id: r.subscriber_id,
     fallback: parsed<Fallback | null>(r.fallback) ?? null,
     enabled: r.enabled,
-    rule: parsed<Rule>(r.threshold_json),
+    rule: ruleOf(r.threshold_json),
     baseline: r.baseline === null ? "previous" : (JSON.parse(r.baseline) as Baseline),
     lifecycle: parsed<Lifecycle | null>(r.lifecycle) ?? null,
     state: parsed<LifecycleState | null>(r.lifecycle_state) ?? INITIAL_LIFECYCLE_STATE,

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { LifecycleState } from "../core/lifecycle.js";
 import type { RankSettings, SnapshotData } from "../core/types.js";
 import { createBaselineSource } from "./baseline-source.js";
-import type { Db, Tx } from "./database.js";
+import { arrayLiteral, type Db, type Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
 import { cancelResolvedFallbacks, enqueueDeliveries } from "./ingest-deliveries.js";
@@ -130,7 +130,7 @@ function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Da
     notified.length > 0
       ? tx.execute(
           sql`update subscriptions set last_notified_snapshot_id = ${snapshotId}
-              where dashboard_id = ${j.basis.id} and id = any(${`{${notified.join(",")}}`}::uuid[])`,
+              where dashboard_id = ${j.basis.id} and id = any(${arrayLiteral(notified)}::uuid[])`,
         )
       : null,
     j.states.length > 0

@@ -1,0 +1,66 @@
+// The text of an event's `data` in the one order every path writes it: keys in jsonb order at every level
+// (what the log hands back is already in it), so a live frame, a replayed one and the stored row agree.
+//
+// An ingest writes each event's data twice, into the log's insert and into the broker message, and many
+// events share parts of it (subscriptions on one rule share its trace object). So the members text of a
+// data object, and of each object directly inside it, is made once and remembered by identity.
+
+/** jsonb's key order (shorter first, then by code unit). */
+const byJsonbOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/** JSON.stringify with every object's keys in jsonb order; undefined members are left out as it does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const item: unknown = value[i];
+      out += item === undefined || typeof item === "function" ? "null" : canonicalJson(item);
+    }
+    return out + "]";
+  }
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === "function") return canonicalJson(json.call(value));
+  return "{" + members(value as Record<string, unknown>, null, canonicalJson) + "}";
+}
+
+/** The members of an object (no braces), keys in jsonb order, leaving out `skip`. */
+function members(object: Record<string, unknown>, skip: string | null, write: (item: unknown) => string): string {
+  const keys = Object.keys(object);
+  if (!isSorted(keys)) keys.sort(byJsonbOrder);
+  let out = "";
+  for (const key of keys) {
+    const item = object[key];
+    if (key === skip || item === undefined || typeof item === "function") continue;
+    if (out.length > 0) out += ",";
+    out += JSON.stringify(key) + ":" + write(item);
+  }
+  return out;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (byJsonbOrder(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
+}
+
+const memberTexts = new WeakMap<object, string>();
+const dataTexts = new WeakMap<object, string>();
+
+/** An object inside `data`, written once per object however many events hold it. */
+function sharedJson(item: unknown): string {
+  if (item === null || typeof item !== "object") return canonicalJson(item);
+  let text = memberTexts.get(item);
+  if (text === undefined) memberTexts.set(item, (text = canonicalJson(item)));
+  return text;
+}
+
+/**
+ * `data`'s members without its `diff` (no braces), made once per data object: the diff is the part that
+ * is stored and sent apart, so every writer splices it (or nothing) after these.
+ */
+export function dataMembers(data: Record<string, unknown>): string {
+  let text = dataTexts.get(data);
+  if (text === undefined) dataTexts.set(data, (text = members(data, "diff", sharedJson)));
+  return text;
+}
