@@ -103,6 +103,6 @@ export async function backtest(db: Db, dashboardId: string, input: BacktestInput
 function remember(cache: ReturnType<typeof createSnapshotCache>, row: HistoryRow) {
   if (row.rows === null) return null;
   const data = { rows: JSON.parse(row.rows) as Row[], primaryMetric: row.primary_metric === null ? null : Number(row.primary_metric) };
-  cache.set(row.id, { data, takenAt: new Date(Number(row.taken_at_ms)), bytes: row.rows.length });
+  cache.keep(row.id, { data, takenAt: new Date(Number(row.taken_at_ms)), bytes: row.rows.length });
   return { id: row.id, data };
 }

@@ -23,7 +23,7 @@ export function createBaselineSource(q: Db, cache: SnapshotCache, dashboardId: s
       return new Map(rows.map((r) => [Number(r.d), r.id !== null && !r.pruned ? r.id : null]));
     },
     async load(id) {
-      return (await readSnapshotRows(q, cache, dashboardId, id))?.data ?? null;
+      return (await readSnapshotRows(q, cache, dashboardId, id, "baseline"))?.data ?? null;
     },
   };
 }

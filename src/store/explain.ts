@@ -23,7 +23,7 @@ export async function explain(db: Db, cache: SnapshotCache, dashboardId: string,
   const subscription = subs.find((s) => s.id === subscriptionId);
   const at = found[0];
   if (!basis || !subscription || !at) return "not-found";
-  const next = await readSnapshotRows(db, cache, dashboardId, snapshotId);
+  const next = await readSnapshotRows(db, cache, dashboardId, snapshotId, "baseline");
   if (!next) return "gone";
 
   const [before] = await query<{ id: string }>(
@@ -31,7 +31,7 @@ export async function explain(db: Db, cache: SnapshotCache, dashboardId: string,
     sql`select id from snapshots where dashboard_id = ${dashboardId} and (taken_at, coalesce(seq, 0), received_at, id) < (${at.taken_at}::timestamptz, ${Number(at.seq)}::bigint, ${at.received_at}::timestamptz, ${snapshotId}::uuid)
         order by taken_at desc, coalesce(seq, 0) desc, received_at desc, id desc limit 1`,
   );
-  const previous = before ? await readSnapshotRows(db, cache, dashboardId, before.id) : null;
+  const previous = before ? await readSnapshotRows(db, cache, dashboardId, before.id, "baseline") : null;
   const lastNotifiedId = subscription.baseline === "last_notified" ? await lastNotifiedBefore(db, dashboardId, subscriptionId, snapshotId) : null;
   const { decisions } = await judgeSubjects(
     { id: snapshotId, data: next.data, takenAt: next.takenAt },

@@ -101,15 +101,21 @@ export async function readSubscriptions(q: Db, dashboardId: string): Promise<Jud
 
 /** The previous snapshot: retention keeps every dashboard's latest rows, so a missing or pruned latest is a bug. */
 export async function readSnapshot(q: Db, cache: SnapshotCache, dashboardId: string, id: string): Promise<CachedSnapshot> {
-  const found = await readSnapshotRows(q, cache, dashboardId, id);
+  const found = await readSnapshotRows(q, cache, dashboardId, id, "latest");
   if (!found) throw new Error(`snapshot ${id} is the dashboard's latest but is missing`);
   return found;
 }
 
-/** A snapshot from the cache, or its stored text parsed once (and then cached); null when missing or pruned. */
-export async function readSnapshotRows(q: Db, cache: SnapshotCache, dashboardId: string, id: string): Promise<CachedSnapshot | null> {
+/**
+ * A snapshot from the cache, or its stored text parsed once (and then cached, as the dashboard's latest or
+ * as a baseline: see SnapshotCache); null when missing or pruned.
+ */
+export async function readSnapshotRows(q: Db, cache: SnapshotCache, dashboardId: string, id: string, as: "latest" | "baseline"): Promise<CachedSnapshot | null> {
   const cached = cache.get(id);
-  if (cached) return cached;
+  if (cached) {
+    if (as === "baseline") cache.keep(id, cached);
+    return cached;
+  }
   const [row] = await query<{ rows: string; primary_metric: number | null; taken_at_ms: number | string }>(
     q,
     sql`select rows::text as rows, primary_metric, (extract(epoch from taken_at) * 1000)::float8 as taken_at_ms from snapshots where dashboard_id = ${dashboardId} and id = ${id}`,
@@ -120,6 +126,7 @@ export async function readSnapshotRows(q: Db, cache: SnapshotCache, dashboardId:
     takenAt: new Date(Number(row.taken_at_ms)),
     bytes: row.rows.length,
   };
-  cache.set(id, entry);
+  if (as === "latest") cache.setLatest(dashboardId, id, entry);
+  else cache.keep(id, entry);
   return entry;
 }

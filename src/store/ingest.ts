@@ -56,10 +56,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
     return judged;
   });
   if ("ok" in outcome) return outcome;
-  cache.set(snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
-  // Only a dashboard's latest snapshot is diffed against: keeping the one it replaced filled the cache with
-  // one dashboard's history (a 16 MiB bound held ~350 parsed 1 000-row snapshots, ~60 MB of heap).
-  if (outcome.basis.latest_snapshot_id) cache.delete(outcome.basis.latest_snapshot_id);
+  cache.setLatest(outcome.basis.id, snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
   return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries } };
 }
 

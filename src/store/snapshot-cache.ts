@@ -1,5 +1,6 @@
-// Snapshots are immutable, so the latest one per dashboard can be kept parsed: the next ingest diffs
-// against it without reading and decoding up to MAX_ROWS of JSON again.
+// Snapshots are immutable, so some can be kept parsed: the next ingest diffs against its dashboard's
+// latest without reading and decoding up to MAX_ROWS of JSON again, and a baseline that many ingests
+// share (a subscription's last notified snapshot) is read once.
 import type { SnapshotData } from "../core/types.js";
 
 export interface CachedSnapshot {
@@ -11,11 +12,22 @@ export interface CachedSnapshot {
 
 export interface SnapshotCache {
   get(id: string): CachedSnapshot | undefined;
-  set(id: string, entry: CachedSnapshot): void;
-  /** A snapshot that is no longer its dashboard's latest: no diff will read it again. */
-  delete(id: string): void;
+  /**
+   * `id` is now `dashboardId`'s latest snapshot. The latest it replaces is let go unless it was also kept
+   * as a baseline: keeping every replaced latest filled the cache with one dashboard's history (a 16 MiB
+   * bound held ~350 parsed 1 000-row snapshots, ~60 MB of heap) that no diff would read again.
+   */
+  setLatest(dashboardId: string, id: string, entry: CachedSnapshot): void;
+  /** A snapshot read for its rows as a baseline (or by a backtest): kept while there is room. */
+  keep(id: string, entry: CachedSnapshot): void;
   /** Bytes held, for tests and metrics. */
   readonly bytes: number;
+}
+
+interface Held {
+  entry: CachedSnapshot;
+  /** Read as a baseline: outlives its time as a dashboard's latest. */
+  kept: boolean;
 }
 
 /**
@@ -24,32 +36,48 @@ export interface SnapshotCache {
  * is not kept; 0 keeps nothing.
  */
 export function createSnapshotCache(maxBytes: number): SnapshotCache {
-  const entries = new Map<string, CachedSnapshot>();
+  const held = new Map<string, Held>();
+  const latestOf = new Map<string, string>();
   let bytes = 0;
+
+  const drop = (id: string) => {
+    const old = held.get(id);
+    if (!old) return;
+    held.delete(id);
+    bytes -= old.entry.bytes;
+  };
+  const add = (id: string, entry: CachedSnapshot, kept: boolean) => {
+    const known = held.get(id);
+    if (known) {
+      known.kept ||= kept;
+      return;
+    }
+    if (entry.bytes > maxBytes) return;
+    held.set(id, { entry, kept });
+    bytes += entry.bytes;
+    for (const [oldId, old] of held) {
+      if (bytes <= maxBytes) break;
+      held.delete(oldId);
+      bytes -= old.entry.bytes;
+    }
+  };
+
   return {
     get(id) {
-      const hit = entries.get(id);
-      if (hit) {
-        entries.delete(id);
-        entries.set(id, hit);
-      }
-      return hit;
+      const hit = held.get(id);
+      if (!hit) return undefined;
+      held.delete(id);
+      held.set(id, hit);
+      return hit.entry;
     },
-    set(id, entry) {
-      if (entries.has(id) || entry.bytes > maxBytes) return;
-      entries.set(id, entry);
-      bytes += entry.bytes;
-      for (const [oldId, old] of entries) {
-        if (bytes <= maxBytes) break;
-        entries.delete(oldId);
-        bytes -= old.bytes;
-      }
+    setLatest(dashboardId, id, entry) {
+      const replaced = latestOf.get(dashboardId);
+      latestOf.set(dashboardId, id);
+      if (replaced !== undefined && replaced !== id && held.get(replaced)?.kept !== true) drop(replaced);
+      add(id, entry, false);
     },
-    delete(id) {
-      const old = entries.get(id);
-      if (!old) return;
-      entries.delete(id);
-      bytes -= old.bytes;
+    keep(id, entry) {
+      add(id, entry, true);
     },
     get bytes() {
       return bytes;

@@ -11,11 +11,11 @@ const entry = (bytes: number): CachedSnapshot => ({ data: { rows: [{ id: 1 }], p
 describe("snapshot cache", () => {
   it("holds up to its bound exactly, and drops the least recently used past it", () => {
     const cache = createSnapshotCache(1000);
-    cache.set("a", entry(400));
-    cache.set("b", entry(600));
+    cache.keep("a", entry(400));
+    cache.keep("b", entry(600));
     expect(cache.bytes).toBe(1000);
     expect(cache.get("a")).toBeDefined(); // a is now the most recently used
-    cache.set("c", entry(1));
+    cache.keep("c", entry(1));
     expect(cache.get("b")).toBeUndefined();
     expect(cache.get("a")).toBeDefined();
     expect(cache.get("c")).toBeDefined();
@@ -25,7 +25,7 @@ describe("snapshot cache", () => {
   it("keeps one row of many bytes to the byte bound, however few rows that is", () => {
     // The finding: 42 one-row 5 MiB snapshots were all kept under a row bound.
     const cache = createSnapshotCache(16 * 5 * 2 ** 20);
-    for (let i = 0; i < 42; i++) cache.set(`s${i}`, entry(5 * 2 ** 20));
+    for (let i = 0; i < 42; i++) cache.keep(`s${i}`, entry(5 * 2 ** 20));
     expect(cache.bytes).toBe(16 * 5 * 2 ** 20);
     expect(cache.get("s25")).toBeUndefined();
     expect(cache.get("s26")).toBeDefined();
@@ -33,25 +33,34 @@ describe("snapshot cache", () => {
 
   it("does not keep a snapshot larger than the whole bound; 0 keeps nothing", () => {
     const cache = createSnapshotCache(1000);
-    cache.set("small", entry(10));
-    cache.set("big", entry(1001));
+    cache.keep("small", entry(10));
+    cache.keep("big", entry(1001));
     expect(cache.get("big")).toBeUndefined();
     expect(cache.get("small")).toBeDefined();
     const off = createSnapshotCache(0);
-    off.set("x", entry(1));
+    off.keep("x", entry(1));
     expect(off.get("x")).toBeUndefined();
     expect(off.bytes).toBe(0);
   });
 
-  it("forgets a deleted snapshot and its bytes", () => {
+  it("lets a replaced latest go, unless it was also kept as a baseline, and forgets its bytes", () => {
     const cache = createSnapshotCache(1000);
-    cache.set("old", entry(300));
-    cache.set("new", entry(200));
-    cache.delete("old");
-    cache.delete("never-there");
+    cache.setLatest("d", "old", entry(300));
+    cache.setLatest("d", "new", entry(200));
     expect(cache.get("old")).toBeUndefined();
     expect(cache.get("new")).toBeDefined();
     expect(cache.bytes).toBe(200);
+    // Read as a baseline while it was the latest (a last-notified baseline, say): it stays when replaced.
+    cache.keep("new", cache.get("new")!);
+    cache.setLatest("d", "newer", entry(100));
+    expect(cache.get("new")).toBeDefined();
+    expect(cache.bytes).toBe(300);
+    // Another dashboard's latest is its own.
+    cache.setLatest("e", "other", entry(50));
+    cache.setLatest("d", "newest", entry(10));
+    expect(cache.get("newer")).toBeUndefined();
+    expect(cache.get("other")).toBeDefined();
+    expect(cache.bytes).toBe(260);
   });
 
   it("is configured by SNAPSHOT_CACHE_BYTES, by default 16 MiB embedded and 64 MiB on PostgreSQL", () => {
