@@ -5,7 +5,13 @@ import type { LogEntry } from "../protocol/event.js";
 import type { IdempotencyClaim, IngestInput, IngestOutcome, IngestResult, Store } from "../store/store.js";
 
 /** Hands committed entries on; never throws: the log already holds them. */
-export type CommitHook = (entries: LogEntry[]) => void;
+export type CommitHook = (entries: LogEntry[], work?: CommittedWork) => void;
+
+/** What a commit left for others besides its events. */
+export interface CommittedWork {
+  /** It queued a delivery due now (the ingest decides this from the outbox rows it wrote). */
+  deliveriesDue: boolean;
+}
 
 export interface KeyClaim {
   key: string;
@@ -60,7 +66,7 @@ export function createCommittedWrites(deps: { store: WriteStore; onCommitted: Co
           await release();
           return { state: "refused", refusal: result };
         }
-        onCommitted(result.value.entries);
+        onCommitted(result.value.entries, { deliveriesDue: result.value.deliveriesDue });
         return { state: "committed", outcome: result.value };
       } catch (error) {
         // A completed key survives a release (idempotency.ts), so an ingest that committed and then
@@ -80,17 +86,14 @@ export interface CommitTargets {
   crashBeforePublish?: string | null;
 }
 
-/** The hook of a running node: every commit goes to the hub, and one with a direct delivery wakes the worker. */
+/** The hook of a running node: every commit goes to the hub, and one that queued a delivery due now wakes the worker. */
 export function commitHook(targets: CommitTargets): CommitHook {
   const { hub, deliveries, logger, crashBeforePublish } = targets;
-  return (entries) => {
+  return (entries, work) => {
     if (crashBeforePublish && entries.some((e) => e.event.dashboard_id === crashBeforePublish)) process.kill(process.pid, "SIGKILL");
     hub.publish(entries).catch((err: unknown) => logger.warn({ err }, "publish failed; the log keeps the events"));
-    // Only direct webhook/email deliveries are due at once; a persona's fallback waits its after_ms, which
-    // the worker's poll takes, so a persona-only commit costs the outbox no claim query.
-    if (entries.some(needsDelivery)) deliveries.kick();
+    // A persona-only commit (its fallbacks wait their after_ms) or a disabled endpoint's alert costs the
+    // outbox no claim query.
+    if (work?.deliveriesDue) deliveries.kick();
   };
 }
-
-const needsDelivery = (entry: LogEntry) =>
-  (entry.event.kind === "alert.matched" || entry.event.kind === "alert.resolved") && entry.event.data.subscriber_kind !== "persona";

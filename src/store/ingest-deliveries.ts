@@ -5,12 +5,14 @@ import { arrayLiteral, type Tx } from "./database.js";
 import type { Emitted } from "./ingest-drafts.js";
 import { deliveries } from "./schema.js";
 
+type OutboxRow = typeof deliveries.$inferInsert;
+
 /**
  * Webhook/email alerts get a direct delivery; persona alerts with a fallback a conditional one. A resolution
  * goes direct only: it never escalates to a fallback. A disabled subscription's alerts are logged, not queued.
  */
-export async function enqueueDeliveries(tx: Tx, emitted: readonly Emitted[], seqs: readonly number[], dashboardId: string, now: Date): Promise<void> {
-  const rows: (typeof deliveries.$inferInsert)[] = [];
+export function outboxRows(emitted: readonly Emitted[], seqs: readonly number[], dashboardId: string, now: Date): OutboxRow[] {
+  const rows: OutboxRow[] = [];
   emitted.forEach(({ subject: s, emit }, i) => {
     if (!s.enabled) return;
     const base = { dashboardId, seq: seqs[i]!, subscriptionId: s.id };
@@ -26,7 +28,17 @@ export async function enqueueDeliveries(tx: Tx, emitted: readonly Emitted[], seq
       }
     }
   });
-  if (rows.length > 0) await tx.insert(deliveries).values(rows);
+  return rows;
+}
+
+/**
+ * Only direct deliveries are due at once; a fallback waits its after_ms, which the worker's poll takes. So
+ * this, not the kinds of the committed events, is what decides whether a commit wakes the worker.
+ */
+export const hasDueDeliveries = (rows: readonly OutboxRow[]): boolean => rows.some((r) => r.reason === "direct");
+
+export function enqueueDeliveries(tx: Tx, rows: readonly OutboxRow[]): PromiseLike<unknown> | null {
+  return rows.length > 0 ? tx.insert(deliveries).values([...rows]) : null;
 }
 
 /** A resolved alert needs no escalation: its fallback deliveries still waiting are cancelled, in the same transaction. */

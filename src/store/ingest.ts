@@ -11,7 +11,7 @@ import { createBaselineSource } from "./baseline-source.js";
 import { arrayLiteral, type Db, type Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
-import { cancelResolvedFallbacks, enqueueDeliveries } from "./ingest-deliveries.js";
+import { cancelResolvedFallbacks, enqueueDeliveries, hasDueDeliveries, outboxRows } from "./ingest-deliveries.js";
 import { alertDrafts, stateChanges, type Emitted } from "./ingest-drafts.js";
 import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
 import { judgeSubjects } from "./judge-subscriptions.js";
@@ -27,8 +27,9 @@ interface Judged {
   takenAt: Date;
   emitted: Emitted[];
   states: { id: string; state: LifecycleState }[];
+  outbox: ReturnType<typeof outboxRows>;
   plan: PlannedAppend;
-  response: Omit<IngestOutcome, "entries">;
+  response: Omit<IngestOutcome, "entries" | "deliveriesDue">;
 }
 
 export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
@@ -57,7 +58,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
   });
   if ("ok" in outcome) return outcome;
   cache.setLatest(outcome.basis.id, snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
-  return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries } };
+  return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries, deliveriesDue: hasDueDeliveries(outcome.outbox) } };
 }
 
 async function judgeAgainst(
@@ -99,7 +100,8 @@ async function judgeAgainst(
   }));
   const states = stateChanges(judged.decisions, new Map(refs.map((r) => [r.subscription_id, r.seq])));
   const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts: refs };
-  return { basis, snapshotId, takenAt, emitted: alerts.emitted, states, plan, response };
+  const outbox = outboxRows(alerts.emitted, refs.map((a) => a.seq), basis.id, now);
+  return { basis, snapshotId, takenAt, emitted: alerts.emitted, states, outbox, plan, response };
 }
 
 export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "top_n" | "primary_metric_field">): RankSettings => ({
@@ -137,7 +139,7 @@ function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Da
               where s.dashboard_id = ${j.basis.id} and s.id = x.id`,
         )
       : null,
-    enqueueDeliveries(tx, j.emitted, response.alerts.map((a) => a.seq), j.basis.id, now),
+    enqueueDeliveries(tx, j.outbox),
     cancelResolvedFallbacks(tx, j.emitted, j.basis.id),
     input.idempotencyKey !== undefined ? completeKey(tx, j.basis.id, input.idempotencyKey, 201, response) : null,
   ];

@@ -162,6 +162,8 @@ export interface IngestOutcome {
   alerts: AlertRef[];
   /** Committed entries, in seq order, for the broker. */
   entries: LogEntry[];
+  /** The commit queued a delivery due now (webhook or email), so the delivery worker should wake. */
+  deliveriesDue: boolean;
 }
 
 export type IngestResult =

@@ -84,6 +84,28 @@ describe("createCommittedWrites", () => {
   });
 });
 
+describe("deliveriesDue", () => {
+  it("is true only when the ingest queued a delivery due now: not for persona fallbacks, not for a disabled webhook", async () => {
+    await t.store.createDashboard("due", { ...DEFAULT_SETTINGS });
+    const subscribe = (subscriber_kind: "persona" | "webhook", subscriber_id: string, fallback: { after_ms: number; webhook_url: string } | null = null) =>
+      t.store.createSubscription(
+        { dashboard_id: "due", subscriber_kind, subscriber_id, threshold_json: { value_delta_pct: 0.01, on_field: "score" }, fallback, owner: "o" },
+        { secret: subscriber_kind === "webhook" ? "whsec_dGVzdA==" : null, fallback_secret: fallback ? "whsec_dGVzdA==" : null },
+        "o",
+      );
+    const due: boolean[] = [];
+    const w = createCommittedWrites({ store: t.store, onCommitted: (_entries, work) => void due.push(work?.deliveriesDue ?? false) });
+    await w.writeSnapshot("due", undefined, () => rows(1));
+    await subscribe("persona", "p", { after_ms: 60_000, webhook_url: "https://example.com/fallback" });
+    await w.writeSnapshot("due", undefined, () => rows(2));
+    const hook = await subscribe("webhook", "https://example.com/hook");
+    await w.writeSnapshot("due", undefined, () => rows(3));
+    await t.store.updateSubscription("due", hook.subscription.id, { enabled: false }, "o", "whsec_dGVzdA==");
+    await w.writeSnapshot("due", undefined, () => rows(4));
+    expect(due).toEqual([false, false, true, false]);
+  });
+});
+
 describe("commitHook", () => {
   const entry = (kind: LogEntry["event"]["kind"], data: Record<string, unknown> = {}): LogEntry => ({
     event: { dashboard_id: "writes", seq: 1, kind, at: "2026-01-01T00:00:00.000Z", actor: "test", data },
@@ -101,11 +123,14 @@ describe("commitHook", () => {
       logger: { warn: (_details, message) => void warned.push(message) },
     });
     hook([entry("snapshot.created")]);
-    hook([entry("snapshot.created"), entry("alert.matched", { subscriber_kind: "persona" })]);
+    hook([entry("snapshot.created"), entry("alert.matched", { subscriber_kind: "persona" })], { deliveriesDue: false });
     expect(kicks, "persona alerts wait for their fallback's after_ms").toBe(0);
-    hook([entry("alert.matched", { subscriber_kind: "webhook" })]);
+    // A disabled endpoint's alert is logged with no outbox row: the events alone do not decide.
+    hook([entry("alert.matched", { subscriber_kind: "webhook" })], { deliveriesDue: false });
+    expect(kicks).toBe(0);
+    hook([entry("alert.matched", { subscriber_kind: "webhook" })], { deliveriesDue: true });
     expect(kicks).toBe(1);
-    expect(published).toHaveLength(3);
+    expect(published).toHaveLength(4);
     expect(warned).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
       const write = await writes.writeSnapshot(dashboard.id, claim, () => ({ ingest }));
       switch (write.state) {
         case "committed": {
-          const { entries: _published, ...response } = write.outcome;
+          const { entries: _published, deliveriesDue: _due, ...response } = write.outcome;
           return c.json(response, 201);
         }
         case "done":
