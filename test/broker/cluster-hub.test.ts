@@ -114,12 +114,27 @@ describe("hub nodes on a Redis Cluster", () => {
     for (const b of brokers) await expect.poll(() => b.shards.states()[dead.address], { timeout: 5000 }).toBe("down");
     // A burst on the dead shard: more than one page behind at the next outage poll, whatever the machine's speed.
     await h.hub.publish(await commitEvents(t.store, onDead, 8));
-    // Three outage polls with the stream still running on both shards.
-    await new Promise((r) => setTimeout(r, 3000));
+    // The outage polls at work, with the stream still running on both shards: each client has the burst
+    // named in a gap and then, from a later poll, more of the dead shard's stream (events, or another gap
+    // when the stream ran more than a page ahead), while the healthy shard's stream went on (its latencies
+    // are measured over this window).
+    const polledPast = (c: TestClient) => {
+      const [first, ...later] = c.gaps(`dashboard:${onDead}`);
+      const reached = Math.max(c.events(`dashboard:${onDead}`).at(-1)?.seq ?? 0, ...later.map((g) => g.to_seq));
+      return first !== undefined && reached > first.to_seq;
+    };
+    for (const c of clients) await c.waitUntil(() => polledPast(c), 15_000);
+    await expect.poll(() => [...s.sentAt].filter(([k, at]) => k.startsWith(`dashboard:${onAlive}#`) && at > killedAt).length, { timeout: 10_000 }).toBeGreaterThan(20);
     const restartAt = Date.now();
     await cluster.restart(dead);
     for (const b of brokers) await expect.poll(() => b.shards.states()[dead.address], { timeout: 20_000 }).toBe("up");
-    await new Promise((r) => setTimeout(r, 500));
+    // Live again: both remote nodes subscribed on the restarted master, and the stream ran on it before it stops.
+    const deadTopic = `dw:dashboard:${onDead}`;
+    await expect.poll(async () => (await cluster.cli(await cluster.ownerOf(deadTopic), "pubsub", "shardnumsub", deadTopic)).split("\n")[1], { timeout: 10_000 }).toBe("2");
+    const liveFrom = Date.now();
+    for (const c of clients) {
+      await c.waitUntil(() => c.events(`dashboard:${onDead}`).some((e) => (s.sentAt.get(`dashboard:${onDead}#${e.seq}`) ?? 0) > liveFrom), 5000);
+    }
     await s.stop();
 
     const [headDead, headAlive] = [await headOf(onDead), await headOf(onAlive)];

@@ -1,4 +1,5 @@
-// `dashwatch post` and `dashwatch token` against a real hub process.
+// `dashwatch post` and `dashwatch token` against a real hub process. The commands run in-process (the
+// usage test and the stdin case below run the real bin for its exit codes and pipes).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,11 +9,12 @@ import { TEST_SECRET } from "../helpers/test-app.js";
 import { freePort } from "../sdk/helpers/free-port.js";
 import { call } from "../sdk/helpers/hub-api.js";
 import { useRealHub } from "../sdk/helpers/real-hub-context.js";
+import { runCliInProcess } from "./cli-in-process.js";
 import { runCli } from "./cli-process.js";
 
 const t = useRealHub();
 const dir = mkdtempSync(join(tmpdir(), "dashwatch-post-"));
-const post = (args: string[], stdin?: string) => runCli(["post", ...args, "--url", t.node.url], { DASHWATCH_TOKEN: t.admin }, stdin);
+const post = (args: string[], stdin?: string, run = runCliInProcess) => run(["post", ...args, "--url", t.node.url], { DASHWATCH_TOKEN: t.admin }, stdin);
 
 describe("dashwatch post", () => {
   it("posts a bare array of rows from a file and prints the hub's answer", async () => {
@@ -30,9 +32,9 @@ describe("dashwatch post", () => {
   it("posts a whole body from stdin, with - or no file, and the idempotency key holds", async () => {
     const id = await t.dashboard("post-stdin");
     const body = JSON.stringify({ rows: [{ id: 1 }], primary_metric: 5 });
-    const first = await post([id, "-", "--idempotency-key", "k1"], body);
+    const first = await post([id, "-", "--idempotency-key", "k1"], body, runCli);
     expect(first.code, first.stderr).toBe(0);
-    const again = await post([id, "--idempotency-key", "k1"], body);
+    const again = await post([id, "--idempotency-key", "k1"], body, runCli);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
     const dashboard = await call(t.node.url, "GET", `/api/dashboard/${id}`, t.admin);
@@ -60,7 +62,7 @@ describe("dashwatch post", () => {
     expect(notJson.code).toBe(1);
     expect(notJson.stderr).toContain("stdin is not JSON");
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const away = await runCli(["post", "d", "-", "--url", closed, "--token", "x"], {}, "[]");
+    const away = await runCliInProcess(["post", "d", "-", "--url", closed, "--token", "x"], {}, "[]");
     expect(away.code).toBe(1);
     expect(away.stderr).toContain(`cannot reach the hub at ${closed}: ECONNREFUSED`);
   });
@@ -72,17 +74,17 @@ describe("dashwatch token", () => {
     mkdirSync(dataDir);
     const secret = "embedded-secret-0123456789-0123456789-xyz";
     writeFileSync(join(dataDir, "jwt-secret"), `${secret}\n`);
-    const result = await runCli(["token", "--sub", "agent-7", "--roles", "publisher,admin", "--ttl", "120"], { DATA_DIR: dataDir });
+    const result = await runCliInProcess(["token", "--sub", "agent-7", "--roles", "publisher,admin", "--ttl", "120"], { DATA_DIR: dataDir });
     expect(result.code, result.stderr).toBe(0);
     const { payload } = await jwtVerify(result.stdout.trim(), new TextEncoder().encode(secret));
     expect(payload).toMatchObject({ sub: "agent-7", roles: ["publisher", "admin"] });
     expect(payload.exp! - payload.iat!).toBe(120);
-    const viaFlag = await runCli(["token", "--sub", "x", "--data-dir", dataDir]);
+    const viaFlag = await runCliInProcess(["token", "--sub", "x", "--data-dir", dataDir]);
     expect(decodeJwt(viaFlag.stdout.trim())).toMatchObject({ sub: "x", roles: [] });
   });
 
   it("mints with JWT_SECRET a token the hub accepts", async () => {
-    const result = await runCli(["token", "--sub", "reader-1"], { JWT_SECRET: TEST_SECRET, JWT_ISSUER: "https://issuer.example" });
+    const result = await runCliInProcess(["token", "--sub", "reader-1"], { JWT_SECRET: TEST_SECRET, JWT_ISSUER: "https://issuer.example" });
     expect(result.code, result.stderr).toBe(0);
     expect(decodeJwt(result.stdout.trim()).iss).toBe("https://issuer.example");
     const list = await call(t.node.url, "GET", "/api/dashboard", result.stdout.trim());
@@ -90,10 +92,10 @@ describe("dashwatch token", () => {
   });
 
   it("exits 1 when there is no secret to sign with", async () => {
-    const none = await runCli(["token", "--sub", "me"], { DATA_DIR: join(dir, "empty") });
+    const none = await runCliInProcess(["token", "--sub", "me"], { DATA_DIR: join(dir, "empty") });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("start the embedded hub once");
-    const jwks = await runCli(["token", "--sub", "me"], { JWT_JWKS_URL: "https://idp.example/jwks" });
+    const jwks = await runCliInProcess(["token", "--sub", "me"], { JWT_JWKS_URL: "https://idp.example/jwks" });
     expect(jwks.code).toBe(1);
     expect(jwks.stderr).toContain("JWT_JWKS_URL");
   });

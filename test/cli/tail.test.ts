@@ -1,5 +1,6 @@
 // `dashwatch tail` against a real hub process: events as JSON lines, and a state file that carries a
-// stopped tail over to the next one with nothing printed twice and nothing left out.
+// stopped tail over to the next one with nothing printed twice and nothing left out. The runs that end on
+// a signal are real processes; the refusals run in-process.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { mintToken } from "../../src/http/token.js";
 import { TEST_SECRET } from "../helpers/test-app.js";
 import { call, readLog } from "../sdk/helpers/hub-api.js";
 import { useRealHub } from "../sdk/helpers/real-hub-context.js";
+import { runCliInProcess } from "./cli-in-process.js";
 import { startCli, type CliRun } from "./cli-process.js";
 
 const t = useRealHub();
@@ -29,6 +31,7 @@ function gate(): { opened: Promise<void>; open(): void } {
 }
 
 const tail = (args: string[], token = t.admin) => startCli(["tail", ...args, "--url", t.node.url], { DASHWATCH_TOKEN: token });
+const tailInProcess = (args: string[], token = t.admin) => runCliInProcess(["tail", ...args, "--url", t.node.url], { DASHWATCH_TOKEN: token });
 
 describe("dashwatch tail", () => {
   it("prints a dashboard's events as JSON lines, in seq order, from --since", async () => {
@@ -117,10 +120,10 @@ describe("dashwatch tail", () => {
   });
 
   it("exits 1 when the hub refuses the channel or the token", async () => {
-    const missing = await tail(["dashboard:no-such-dashboard", "--since", "0"]).exited;
+    const missing = await tailInProcess(["dashboard:no-such-dashboard", "--since", "0"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("not-found");
-    const refused = await tail(["dashboard:whatever"], "not-a-token").exited;
+    const refused = await tailInProcess(["dashboard:whatever"], "not-a-token");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("unauthorized");
   });
@@ -128,12 +131,12 @@ describe("dashwatch tail", () => {
   it("refuses a state file of another channel, or one that is not a state, with exit 1", async () => {
     const other = join(dir, "other.json");
     writeFileSync(other, JSON.stringify({ channel: "dashboard:else", since: { else: 3 } }));
-    const wrong = await tail(["dashboard:mine", "--state", other]).exited;
+    const wrong = await tailInProcess(["dashboard:mine", "--state", other]);
     expect(wrong).toMatchObject({ code: 1, stdout: "" });
     expect(wrong.stderr).toContain("follows dashboard:else, not dashboard:mine");
     const junk = join(dir, "junk.json");
     writeFileSync(junk, "{not json");
-    const bad = await tail(["dashboard:mine", "--state", junk]).exited;
+    const bad = await tailInProcess(["dashboard:mine", "--state", junk]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("is not JSON");
   });

@@ -3,52 +3,41 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { redactSubscriber } from "../../src/core/redact.js";
-import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
 import { appendEvents } from "../../src/store/event-log.js";
 import { dashboards, deliveries } from "../../src/store/schema.js";
-import { alertingDashboard, createDeliveryFixture, newSecret, type DeliveryFixture } from "./helpers/delivery-fixture.js";
-import { startSmtpReceiver, type SmtpReceiver } from "./helpers/smtp-receiver.js";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
-import { memoryLogger, testConfig } from "./helpers/worker-config.js";
+import { alertingDashboard, newSecret } from "./helpers/delivery-fixture.js";
+import { useDeliveryTargets } from "./helpers/use-delivery-targets.js";
 
-let f: DeliveryFixture;
-let smtp: SmtpReceiver;
-let hooks: WebhookReceiver;
-beforeAll(async () => {
-  [f, smtp, hooks] = await Promise.all([createDeliveryFixture(), startSmtpReceiver(), startWebhookReceiver()]);
-});
-afterAll(async () => {
-  await Promise.all([f.close(), smtp.close(), hooks.close()]);
-});
+const t = useDeliveryTargets();
 
 describe("alert.resolved deliveries", () => {
   it("delivers an alert.resolved to a webhook (snapshot_a and diff null) and by email (the subject says resolved)", async () => {
     const secret = newSecret();
     const { subscriptions, snapshots } = await alertingDashboard(
-      f.store,
+      t.f.store,
       "resolved-hand",
       [
-        { kind: "webhook", subscriberId: `${hooks.url}/resolved`, secret },
+        { kind: "webhook", subscriberId: `${t.hooks.url}/resolved`, secret },
         { kind: "email", subscriberId: "oncall@example.com" },
       ],
       1,
       "Revenue",
     );
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
+    const worker = t.worker();
     // The matched alerts first, so only the resolved ones are left.
     expect(await worker.runOnce()).toBe(2);
     const firedSeqs = snapshots[1]!.alerts.map((a) => a.seq);
     const snapshotId = snapshots[1]!.snapshot_id;
 
-    const entries = await f.database.db.transaction(async (tx) => {
+    const entries = await t.f.database.db.transaction(async (tx) => {
       const [d] = await tx.select().from(dashboards).where(eq(dashboards.id, "resolved-hand")).for("update");
       const drafts = subscriptions.map((s, i) => ({
         kind: "alert.resolved" as const,
         data: { subscription_id: s.id, subscriber_kind: s.subscriber_kind, subscriber_id: redactSubscriber(s.subscriber_kind, s.subscriber_id), snapshot_id: snapshotId, fired_seq: firedSeqs[i]!, trace: { node: "set_added_min", matched: false } },
       }));
-      const appended = await appendEvents(tx, "resolved-hand", d!.headSeq, drafts, "publisher", f.clock.now());
+      const appended = await appendEvents(tx, "resolved-hand", d!.headSeq, drafts, "publisher", t.f.clock.now());
       await tx.insert(deliveries).values(
         subscriptions.map((s, i) => ({
           id: randomUUID(),
@@ -58,7 +47,7 @@ describe("alert.resolved deliveries", () => {
           channel: s.subscriber_kind as "webhook" | "email",
           target: s.subscriber_id,
           reason: "direct" as const,
-          nextAttemptAt: f.clock.now(),
+          nextAttemptAt: t.f.clock.now(),
         })),
       );
       return appended;
@@ -66,16 +55,16 @@ describe("alert.resolved deliveries", () => {
     expect(await worker.runOnce()).toBe(2);
     await worker.stop();
 
-    const hook = hooks.requests.filter((r) => r.path === "/resolved")[1]!;
+    const hook = t.hooks.requests.filter((r) => r.path === "/resolved")[1]!;
     const body = new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as Record<string, unknown>;
     expect(body).toEqual({ dashboard_id: "resolved-hand", snapshot_a: null, snapshot_b: snapshotId, diff: null, event: entries[0]!.event });
     expect(hook.headers["webhook-id"]).toBe(`resolved-hand:${entries[0]!.event.seq}`);
 
-    const mail = smtp.messages.filter((m) => m.to.includes("oncall@example.com"))[1]!;
+    const mail = t.smtp.messages.filter((m) => m.to.includes("oncall@example.com"))[1]!;
     expect(mail.subject).toBe(`[Dashwatch] Revenue: resolved (the alert of event ${firedSeqs[1]})`);
     expect(mail.text).toContain("is resolved");
     expect(mail.text).toContain(snapshotId);
-    const ledger = await f.store.listDeliveries("resolved-hand", { owner: null, status: "delivered", limit: 10 });
+    const ledger = await t.f.store.listDeliveries("resolved-hand", { owner: null, status: "delivered", limit: 10 });
     expect(ledger.filter((d) => entries.some((e) => e.event.seq === d.seq))).toHaveLength(2);
   });
 });

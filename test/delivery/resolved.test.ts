@@ -2,11 +2,10 @@
 // webhook receiver (verified with standardwebhooks) and an SMTP server, from the outbox ingest wrote.
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
 import { newSecret, outbox } from "./helpers/delivery-fixture.js";
 import { startSmtpReceiver } from "./helpers/smtp-receiver.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
-import { memoryLogger, testConfig } from "./helpers/worker-config.js";
+import { fixtureWorker } from "./helpers/use-delivery-targets.js";
 
 const suite = useDeliveryFixture();
 
@@ -40,7 +39,7 @@ describe("alert.resolved deliveries", () => {
     const [firedHook, resolvedHook] = seqs.filter((a) => a.hook).map((a) => a.seq);
     const [firedMail] = seqs.filter((a) => !a.hook).map((a) => a.seq);
 
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
+    const worker = fixtureWorker(f, smtp.url);
     expect(await worker.runOnce()).toBe(4);
     await worker.stop();
 

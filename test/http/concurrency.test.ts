@@ -1,10 +1,9 @@
 // seq is contiguous whatever the concurrency: one process, and two hub processes on one PostgreSQL.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintToken } from "../../src/http/token.js";
 import { setupDashboard } from "../helpers/fixtures.js";
-import { spawnHub, type HubProcess } from "../helpers/hub-process.js";
 import { createTestApp, TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
+import { useHubProcesses } from "../helpers/use-hub-processes.js";
 
 const rowsFor = (i: number) => Array.from({ length: 20 }, (_, k) => ({ id: `r${k}`, score: (k * 7 + i * 13) % 50 }));
 
@@ -35,18 +34,10 @@ describe("concurrent ingest", () => {
   }, 90_000);
 
   describe("two hub processes on one PostgreSQL", () => {
-    const nodes: HubProcess[] = [];
-    let drop: () => Promise<void> = async () => {};
-    afterAll(async () => {
-      await Promise.all(nodes.map((n) => n.kill()));
-      await drop();
-    });
+    const hubs = useHubProcesses();
 
     it("keeps seq contiguous with no duplicates", async () => {
-      const db = await createPostgresDatabase();
-      drop = db.drop;
-      const env = { DATABASE_URL: db.url, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "warn" };
-      nodes.push(...(await Promise.all([spawnHub({ ...env, LOG_LEVEL: "info" }), spawnHub({ ...env, LOG_LEVEL: "info" })])));
+      const nodes = await hubs.start(2);
       const token = await mintToken(TEST_SECRET, { sub: "pub", roles: ["publisher"] });
       const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
       const create = await fetch(`${nodes[0]!.url}/api/dashboard`, { method: "POST", headers, body: JSON.stringify({ id: "shared", rank_by: "score" }) });

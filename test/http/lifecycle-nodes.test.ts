@@ -1,11 +1,10 @@
 // A resolving lifecycle under 20 concurrent posts across two hub processes on one PostgreSQL: whatever the
 // interleaving, the log fires and resolves exactly as the state machine says for the order it committed,
 // which is what a backtest over the stored history replays.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintToken } from "../../src/http/token.js";
-import { spawnHub, type HubProcess } from "../helpers/hub-process.js";
 import { TEST_SECRET } from "../helpers/test-app.js";
-import { createPostgresDatabase } from "../helpers/test-database.js";
+import { useHubProcesses } from "../helpers/use-hub-processes.js";
 
 /** Even posts add an id of their own (a hold against any other), odd ones are the bare row (a fail or unchanged). */
 const rowsFor = (i: number) => (i % 2 === 0 ? [{ id: "base" }, { id: `n${i}` }] : [{ id: "base" }]);
@@ -17,18 +16,10 @@ interface LogEvent {
 }
 
 describe("lifecycle on two hub processes", () => {
-  const nodes: HubProcess[] = [];
-  let drop: () => Promise<void> = async () => {};
-  afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.kill()));
-    await drop();
-  });
+  const hubs = useHubProcesses();
 
   it("appends one alert.matched per firing and one alert.resolved per resolution", async () => {
-    const db = await createPostgresDatabase();
-    drop = db.drop;
-    const env = { DATABASE_URL: db.url, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "info" };
-    nodes.push(...(await Promise.all([spawnHub(env, 60_000), spawnHub(env, 60_000)])));
+    const nodes = await hubs.start(2, { timeoutMs: 60_000 });
     const token = await mintToken(TEST_SECRET, { sub: "admin-1", roles: ["admin"] });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const call = async (node: number, method: string, path: string, body?: unknown) => {

@@ -14,17 +14,26 @@ const EVENT_BYTES = 100_000;
 // has to hold anything.
 const EVENTS = 600;
 
-/** The store, with the JSON size of every page of events it returned. */
-function pageMeter(store: Store): { store: Store; pages: { entries: number; bytes: number }[] } {
+/**
+ * The store, with the JSON size of every page of events it returned and the dashboards looked up; `beforeRead`
+ * runs as each read starts, when the hub has written all it will of the page before.
+ */
+function pageMeter(store: Store, beforeRead: () => void) {
   const pages: { entries: number; bytes: number }[] = [];
+  const lookups: string[] = [];
   const metered: Store = Object.create(store) as Store;
   metered.readEvents = async (id, query) => {
+    beforeRead();
     const page = await store.readEvents(id, query);
     const bytes = page.entries.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.event.data)), 0);
     pages.push({ entries: page.entries.length, bytes });
     return page;
   };
-  return { store: metered, pages };
+  metered.getDashboard = async (id) => {
+    lookups.push(id);
+    return store.getDashboard(id);
+  };
+  return { store: metered, pages, lookups };
 }
 
 describe("replay under the outbound budget", () => {
@@ -48,7 +57,9 @@ describe("replay under the outbound budget", () => {
     const d = `rb${++n}`;
     await createDashboard(testStore.store, d);
     await fillLog(testStore.databaseUrl!, d, EVENTS, EVENT_BYTES);
-    const meter = pageMeter(testStore.store);
+    let maxQueued = 0;
+    const sample = () => (maxQueued = Math.max(maxQueued, h?.hub.stats().queuedBytes ?? 0));
+    const meter = pageMeter(testStore.store, sample);
     h = await startHarness({ store: meter.store, config: { wsOutboundBudgetBytes: BUDGET, wsSlowCloseMs: 60_000 } });
     const hub = h.hub;
     const client = await connectClient(h.url);
@@ -57,25 +68,15 @@ describe("replay under the outbound budget", () => {
     await client.waitFor((f) => f.type === "welcome");
     client.ws.pause();
     client.send({ op: "subscribe", channel: `dashboard:${d}`, since: { [d]: 0 } });
+    // A session handles its ops in order, so the store sees this one's lookup only once the replay has
+    // returned: the end of the replay, observed instead of waited for. Its "not found" is a small control
+    // frame, far under the cap that would close the connection.
+    const probe = `${d}-probe`;
+    client.send({ op: "subscribe", channel: `dashboard:${probe}` });
+    await expect.poll(() => meter.lookups.includes(probe), { timeout: 20_000, interval: 10 }).toBe(true);
+    sample();
 
-    // The replay ends (its reads stop) long before the log does: the rest became the gap.
-    let maxQueued = 0;
-    let seen = -1;
-    await expect
-      .poll(
-        async () => {
-          const before = meter.pages.length;
-          for (let i = 0; i < 10; i++) {
-            maxQueued = Math.max(maxQueued, hub.stats().queuedBytes);
-            await new Promise((r) => setTimeout(r, 5));
-          }
-          const settled = before > 0 && meter.pages.length === before && before === seen;
-          seen = meter.pages.length;
-          return settled;
-        },
-        { timeout: 20_000, interval: 1 },
-      )
-      .toBe(true);
+    // The replay ended (its reads stopped) long before the log did: the rest became the gap.
     const read = meter.pages.reduce((sum, p) => sum + p.entries, 0);
     expect(read, "events read from the log").toBeLessThan(EVENTS / 2);
     expect(maxQueued).toBeLessThanOrEqual(BUDGET + EVENT_BYTES + 1024);

@@ -8,9 +8,10 @@ import { Recorder, until } from "../../client-sdk/test/helpers.js";
 import { mintToken } from "../../src/http/token.js";
 import { TEST_SECRET } from "../helpers/test-app.js";
 import { createPostgresDatabase } from "../helpers/test-database.js";
-import { call, createDashboard, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
+import { call, createDashboard, metric, readLog, subscribeEverySnapshot } from "./helpers/hub-api.js";
 import { HubNode } from "./helpers/hub-node.js";
 import { defaultSnapshot } from "./helpers/publisher.js";
+import { waitFor } from "./helpers/wait-for.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const RECONCILE_MS = Number(process.env.LOST_PUBLISH_RECONCILE_MS ?? 1000);
@@ -59,8 +60,9 @@ describe("an ingest committed by a node that died before publishing", () => {
     const freshAlerts = new Recorder(client(fresh).subscribe(`persona:${fresh}`));
     const before = await readLog(b.url, admin, id);
     await until(() => board.events.at(-1)?.seq === before.at(-1)!.seq, "the dashboard subscription is live on B", 10_000);
-    // The fresh feed must be open before the alert, or the alert predates it.
-    await new Promise((r) => setTimeout(r, 500));
+    // The fresh feed must be open before the alert, or the alert predates it: B counts a feed once it
+    // holds it (with its first-sight instant), and the other two feeds are already live.
+    await waitFor(async () => (await metric(b.url, "dashwatch_ws_subscriptions")) >= 3, "B holds all three feeds", 10_000);
 
     const posted = await call(a.url, "POST", `/api/dashboard/${id}/snapshot`, admin, defaultSnapshot(1)).then(
       (r) => r.status,
@@ -68,7 +70,7 @@ describe("an ingest committed by a node that died before publishing", () => {
     );
     expect(posted).toBe("no answer");
     // The POST failing means the connection dropped; the exit follows at once.
-    for (let i = 0; a.running && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(() => a.running, { timeout: 10_000, interval: 10 }).toBe(false);
     expect(a.running).toBe(false);
     const killedAt = Date.now();
 
