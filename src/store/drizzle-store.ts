@@ -16,6 +16,7 @@ import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
+import { failure, ok, type Result } from "./result.js";
 import { pruneAll, prunePass } from "./retention-batches.js";
 import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
@@ -74,7 +75,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     async updateDashboard(id, patch) {
       const updated = await updateDashboard(db, id, patch, now(), null);
-      return typeof updated === "string" ? updated : updated.dashboard;
+      return updated.ok ? ok(updated.value.dashboard) : updated;
     },
 
     async getDashboard(id) {
@@ -134,8 +135,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       return snapshotWithRows(row);
     },
 
-    createSubscription: (async (input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota?: SubscriptionQuota) =>
-      db.transaction(async (tx): Promise<CreatedSubscription | QuotaExceeded> => {
+    createSubscription: (async (input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota?: SubscriptionQuota) => {
+      const created = await db.transaction(async (tx): Promise<Result<CreatedSubscription, QuotaExceeded>> => {
         const dashboard = await lockDashboard(tx, input.dashboard_id);
         if (!dashboard) throw new Error(`dashboard ${input.dashboard_id} vanished`);
         // Counted under the row lock every create takes first, so concurrent creates at quota − 1 make one.
@@ -144,8 +145,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
             .select({ all: count(), mine: count(sql`case when ${subscriptions.owner} = ${input.owner} then 1 end`) })
             .from(subscriptions)
             .where(eq(subscriptions.dashboardId, input.dashboard_id));
-          if (held!.all >= quota.perDashboard) return { error: "quota-exceeded", scope: "dashboard", limit: quota.perDashboard };
-          if (held!.mine >= quota.perOwner) return { error: "quota-exceeded", scope: "owner", limit: quota.perOwner };
+          if (held!.all >= quota.perDashboard) return { ok: false, error: "quota-exceeded", scope: "dashboard", limit: quota.perDashboard };
+          if (held!.mine >= quota.perOwner) return { ok: false, error: "quota-exceeded", scope: "owner", limit: quota.perOwner };
         }
         const at = now();
         const [row] = await tx
@@ -168,8 +169,12 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         const subscription = toSubscription(row!);
         const data = { ...redactSubscription(subscription) };
         const entries = await appendEvents(tx, dashboard.id, dashboard.headSeq, [{ kind: "subscription.created", data }], actor, at);
-        return { subscription, entries };
-      })) as Store["createSubscription"],
+        return ok({ subscription, entries });
+      });
+      // Only a quota can refuse a create, so without one the caller gets the subscription itself.
+      if (quota || !created.ok) return created;
+      return created.value;
+    }) as Store["createSubscription"],
 
     async listSubscriptions(dashboardId, owner) {
       const where = owner === null ? eq(subscriptions.dashboardId, dashboardId) : and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, owner));
@@ -188,13 +193,13 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     async deleteSubscription(dashboardId, id, actor) {
       return db.transaction(async (tx) => {
         const dashboard = await lockDashboard(tx, dashboardId);
-        if (!dashboard) return null;
+        if (!dashboard) return failure("not-found");
         const deleted = await tx
           .delete(subscriptions)
           .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id)))
           .returning({ id: subscriptions.id });
-        if (deleted.length === 0) return null;
-        return appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now());
+        if (deleted.length === 0) return failure("not-found");
+        return ok(await appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now()));
       });
     },
 
@@ -245,7 +250,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     async prune(cutoffs, options) {
       const pass = await database.withTryLock(RETENTION_LOCK, () => prunePass(db, cutoffs, options));
-      return pass.locked ? pass.value : "busy";
+      return pass.locked ? ok(pass.value) : failure("busy");
     },
 
     async ping() {

@@ -59,12 +59,14 @@ export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
       }
       // Journaled: a change appends dashboard.updated ({from, to} per field); no change appends nothing.
       const updated = await store.updateDashboardLogged(current.id, patch, principal.sub);
-      if (updated === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
-      if (updated === "top-n-conflict") {
-        throw new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
+      if (!updated.ok) {
+        throw updated.error === "not-found"
+          ? new HttpProblem("not-found", "dashboard does not exist")
+          : new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
       }
-      if (updated.entries.length > 0) publish(updated.entries);
-      return c.json(dashboardView(updated.dashboard, principal));
+      const { dashboard, entries } = updated.value;
+      if (entries.length > 0) publish(entries);
+      return c.json(dashboardView(dashboard, principal));
     })
     .get("/:id", dashboardFromPath(store), (c) => c.json(dashboardView(c.get("dashboard"), c.get("principal"))));
 }

@@ -13,8 +13,11 @@ export function explainRoutes({ store }: ApiDeps) {
     const subscription = c.get("subscription");
     const { snapshot_id } = parseQuery(explainQuerySchema, c.req.query());
     const explained = await store.explain(dashboard.id, subscription.id, snapshot_id);
-    if (explained === "not-found") throw new HttpProblem("not-found", `snapshot ${snapshot_id} does not exist on ${dashboard.id}`);
-    if (explained === "gone") throw new HttpProblem("gone", `the rows of snapshot ${snapshot_id} were pruned by SNAPSHOT_RETENTION_DAYS`);
-    return c.json(explained, 200);
+    if (!explained.ok) {
+      throw explained.error === "not-found"
+        ? new HttpProblem("not-found", `snapshot ${snapshot_id} does not exist on ${dashboard.id}`)
+        : new HttpProblem("gone", `the rows of snapshot ${snapshot_id} were pruned by SNAPSHOT_RETENTION_DAYS`);
+    }
+    return c.json(explained.value, 200);
   });
 }

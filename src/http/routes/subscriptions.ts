@@ -59,8 +59,8 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
         principal.sub,
         subscriptionQuota,
       );
-      if ("error" in created) throw quotaProblem(created, dashboard.id, principal.sub);
-      const { subscription, entries } = created;
+      if (!created.ok) throw quotaProblem(created, dashboard.id, principal.sub);
+      const { subscription, entries } = created.value;
       publish(entries);
       return c.json(
         { ...subscription, ...(secret ? { secret } : {}), ...(fallbackSecret ? { fallback_secret: fallbackSecret } : {}) },
@@ -88,15 +88,16 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
         principal.sub,
         newSecret(),
       );
-      if (!updated) throw new HttpProblem("not-found", "subscription does not exist");
-      if (updated.entries.length > 0) publish(updated.entries);
-      return c.json({ ...updated.subscription, ...(updated.fallback_secret ? { fallback_secret: updated.fallback_secret } : {}) }, 200);
+      if (!updated.ok) throw new HttpProblem("not-found", "subscription does not exist");
+      const { subscription, entries, fallback_secret } = updated.value;
+      if (entries.length > 0) publish(entries);
+      return c.json({ ...subscription, ...(fallback_secret ? { fallback_secret } : {}) }, 200);
     })
     .delete("/:id/subscriptions/:sub_id", dashboardFromPath(store), ownSubscriptionFromPath(store), async (c) => {
       const id = c.get("subscription").id;
-      const entries = await store.deleteSubscription(c.get("dashboard").id, id, c.get("principal").sub);
-      if (!entries) throw new HttpProblem("not-found", "subscription does not exist");
-      publish(entries);
+      const deleted = await store.deleteSubscription(c.get("dashboard").id, id, c.get("principal").sub);
+      if (!deleted.ok) throw new HttpProblem("not-found", "subscription does not exist");
+      publish(deleted.value);
       return c.body(null, 204);
     });
 }
