@@ -57,13 +57,13 @@ export function createRetention(options: RetentionOptions): Retention {
 
   const runOnce = async (): Promise<PruneCounts | "busy"> => {
     const cutoffs = retentionCutoffs(now(), options.eventRetentionDays, options.snapshotRetentionDays);
-    const result = await store.prune(cutoffs, { batchSize, betweenBatches: options.betweenBatches });
-    passes.inc({ outcome: result === "busy" ? "busy" : "done" });
-    if (result !== "busy") {
-      for (const [kind, n] of Object.entries(result) as [PruneKind, number][]) if (n > 0) pruned.inc({ kind }, n);
-      if (Object.values(result).some((n) => n > 0)) logger.info({ pruned: result }, "retention pass");
-    }
-    return result;
+    const pass = await store.prune(cutoffs, { batchSize, betweenBatches: options.betweenBatches });
+    passes.inc({ outcome: pass.ok ? "done" : "busy" });
+    if (!pass.ok) return "busy";
+    const counts = pass.value;
+    for (const [kind, n] of Object.entries(counts) as [PruneKind, number][]) if (n > 0) pruned.inc({ kind }, n);
+    if (Object.values(counts).some((n) => n > 0)) logger.info({ pruned: counts }, "retention pass");
+    return counts;
   };
 
   const tick = () =>

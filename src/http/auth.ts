@@ -60,6 +60,10 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
 
 export const isAdmin = (p: Principal) => p.roles.includes("admin");
 export const canPublish = (p: Principal) => isAdmin(p) || p.roles.includes("publisher");
+/** Admins, and the owner of what `owner` names; nobody owns what has no owner (null). */
+export const ownsOrAdmin = (p: Principal, owner: string | null) => isAdmin(p) || (owner !== null && owner === p.sub);
+/** A listing's owner filter: null (everything) for admins, else the caller's own. */
+export const ownerScope = (p: Principal): string | null => (isAdmin(p) ? null : p.sub);
 
 /** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110 §11.1). */
 export function bearerToken(header: string | undefined): string | null {

@@ -9,13 +9,13 @@ import {
   dashboardCreateSchema,
   dashboardListQuerySchema,
   dashboardPatchSchema,
+  deliveriesQuerySchema,
   eventsQuerySchema,
   explainQuerySchema,
   snapshotsQuerySchema,
   subscriptionCreateSchema,
   subscriptionPatchSchema,
 } from "./schemas.js";
-import { deliveriesQuerySchema } from "./routes/deliveries.js";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(s, { io, unrepresentable: "any" });
 

@@ -81,6 +81,16 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const explainQuerySchema = z.object({ snapshot_id: z.string().regex(UUID, "must be a snapshot id (a UUID)") });
 
+const uuid = z.string().regex(UUID, "must be a UUID");
+
+export const deliveriesQuerySchema = z.object({
+  subscription_id: uuid.optional(),
+  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  status: z.enum(["pending", "delivered", "failed", "cancelled"]).optional(),
+  after: uuid.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 /** Free text in a query parameter: NUL cannot reach a PostgreSQL text parameter, so no control characters. */
 const queryText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, "must not hold control characters");
 

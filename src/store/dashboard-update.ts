@@ -8,10 +8,13 @@ import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "./database.js";
 import { appendEvents } from "./event-log.js";
 import { toDashboard } from "./mappers.js";
+import { failure, ok, type Failure, type NotFound, type Result } from "./result.js";
 import { dashboards, subscriptions } from "./schema.js";
 import type { Dashboard, DashboardSettings } from "./store.js";
 
-export type DashboardUpdate = { dashboard: Dashboard; entries: LogEntry[] } | "not-found" | "top-n-conflict";
+/** "top-n-conflict": a subscription's top_n_reordering rule needs more than the new top_n. */
+export type DashboardUpdateFailure = NotFound | Failure<"top-n-conflict">;
+export type DashboardUpdate = Result<{ dashboard: Dashboard; entries: LogEntry[] }, DashboardUpdateFailure>;
 
 const SETTINGS: readonly (keyof DashboardSettings)[] = ["name", "id_field", "rank_by", "top_n", "primary_metric_field", "metadata", "source_url"];
 
@@ -29,21 +32,21 @@ export const settingsColumns = (s: Partial<DashboardSettings>) => ({
 export async function updateDashboard(db: Db, id: string, patch: Partial<DashboardSettings>, at: Date, actor: string | null): Promise<DashboardUpdate> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update");
-    if (!current) return "not-found";
+    if (!current) return failure("not-found");
     if (patch.top_n !== undefined && patch.top_n < current.topN) {
       const subs = await tx.select({ rule: subscriptions.thresholdJson }).from(subscriptions).where(eq(subscriptions.dashboardId, id));
-      if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return "top-n-conflict";
+      if (subs.some((s) => topNReorderingMax(s.rule as Rule) > patch.top_n!)) return failure("top-n-conflict");
     }
     const columns = Object.fromEntries(Object.entries(settingsColumns(patch)).filter(([, v]) => v !== undefined));
     if (patch.metadata && patch.metadata.snapshot_policy !== current.metadata.snapshot_policy) Object.assign(columns, { policySetAt: at });
-    if (Object.keys(columns).length === 0) return { dashboard: toDashboard(current), entries: [] };
+    if (Object.keys(columns).length === 0) return ok({ dashboard: toDashboard(current), entries: [] });
     const [row] = await tx.update(dashboards).set(columns).where(eq(dashboards.id, id)).returning();
     const before = toDashboard(current);
     const after = toDashboard(row!);
     const changes = changedFields(before, after);
-    if (actor === null || Object.keys(changes).length === 0) return { dashboard: after, entries: [] };
+    if (actor === null || Object.keys(changes).length === 0) return ok({ dashboard: after, entries: [] });
     const entries = await appendEvents(tx, id, current.headSeq, [{ kind: "dashboard.updated", data: { changes } }], actor, at);
-    return { dashboard: { ...after, head_seq: current.headSeq + entries.length }, entries };
+    return ok({ dashboard: { ...after, head_seq: current.headSeq + entries.length }, entries });
   });
 }
 

@@ -1,13 +1,11 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
-import { randomUUID } from "node:crypto";
-import { and, count, desc, eq, getTableColumns, gt, isNotNull, lt, lte, ne, sql } from "drizzle-orm";
-import { redactSubscription } from "../core/redact.js";
-import type { Database, Tx } from "./database.js";
+import { and, desc, eq, getTableColumns, gt, lte, sql } from "drizzle-orm";
+import type { Database } from "./database.js";
 import { acksCovering, recordAck } from "./ack-log.js";
 import { backtest } from "./backtest.js";
 import { settingsColumns, updateDashboard } from "./dashboard-update.js";
 import { getDelivery, listDeliveries, retryDelivery } from "./delivery-ledger.js";
-import { appendEvents, readEvents } from "./event-log.js";
+import { readEvents } from "./event-log.js";
 import { explain } from "./explain.js";
 import { rotateSecret } from "./subscription-secrets.js";
 import { deliveriesBySubscription, readAlertMarks } from "./audit-ledger.js";
@@ -16,19 +14,13 @@ import { followedHeads } from "./followed-heads.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.js";
 import { ingestSnapshot } from "./ingest.js";
 import { toDashboard, toSnapshotMeta, toSubscription } from "./mappers.js";
+import { failure, ok } from "./result.js";
 import { pruneAll, prunePass } from "./retention-batches.js";
-import { acks, dashboards, events, SCHEDULED, snapshots, subscriptions } from "./schema.js";
+import { acks, dashboards, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
 import { updateSubscription } from "./subscription-update.js";
-import type {
-  CreatedSubscription,
-  QuotaExceeded,
-  SnapshotWithRows,
-  Store,
-  SubscriptionInput,
-  SubscriptionQuota,
-  SubscriptionSecrets,
-} from "./store.js";
+import { createSubscription, deleteSubscription } from "./subscription-writes.js";
+import type { SnapshotWithRows, Store, SubscriptionInput, SubscriptionQuota, SubscriptionSecrets } from "./store.js";
 
 // Any constant works: the advisory lock that lets one node at a time run a retention pass.
 const RETENTION_LOCK = 727_002;
@@ -56,9 +48,6 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     .where(eq(dashboards.id, sql.placeholder("id")))
     .prepare("dashboard_by_id");
 
-  const lockDashboard = async (tx: Tx, id: string) =>
-    (await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update"))[0];
-
   const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotWithRows | "gone" | null =>
     r ? (r.rows === null ? "gone" : { ...toSnapshotMeta(r), rows: r.rows }) : null;
 
@@ -74,7 +63,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     async updateDashboard(id, patch) {
       const updated = await updateDashboard(db, id, patch, now(), null);
-      return typeof updated === "string" ? updated : updated.dashboard;
+      return updated.ok ? ok(updated.value.dashboard) : updated;
     },
 
     async getDashboard(id) {
@@ -134,42 +123,11 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       return snapshotWithRows(row);
     },
 
-    createSubscription: (async (input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota?: SubscriptionQuota) =>
-      db.transaction(async (tx): Promise<CreatedSubscription | QuotaExceeded> => {
-        const dashboard = await lockDashboard(tx, input.dashboard_id);
-        if (!dashboard) throw new Error(`dashboard ${input.dashboard_id} vanished`);
-        // Counted under the row lock every create takes first, so concurrent creates at quota − 1 make one.
-        if (quota) {
-          const [held] = await tx
-            .select({ all: count(), mine: count(sql`case when ${subscriptions.owner} = ${input.owner} then 1 end`) })
-            .from(subscriptions)
-            .where(eq(subscriptions.dashboardId, input.dashboard_id));
-          if (held!.all >= quota.perDashboard) return { error: "quota-exceeded", scope: "dashboard", limit: quota.perDashboard };
-          if (held!.mine >= quota.perOwner) return { error: "quota-exceeded", scope: "owner", limit: quota.perOwner };
-        }
-        const at = now();
-        const [row] = await tx
-          .insert(subscriptions)
-          .values({
-            id: randomUUID(),
-            dashboardId: input.dashboard_id,
-            subscriberKind: input.subscriber_kind,
-            subscriberId: input.subscriber_id,
-            thresholdJson: input.threshold_json,
-            fallback: input.fallback,
-            baseline: input.baseline ?? null,
-            lifecycle: input.lifecycle ?? null,
-            owner: input.owner,
-            secret: secrets.secret,
-            fallbackSecret: secrets.fallback_secret,
-            createdAt: at,
-          })
-          .returning();
-        const subscription = toSubscription(row!);
-        const data = { ...redactSubscription(subscription) };
-        const entries = await appendEvents(tx, dashboard.id, dashboard.headSeq, [{ kind: "subscription.created", data }], actor, at);
-        return { subscription, entries };
-      })) as Store["createSubscription"],
+    createSubscription: (async (input: SubscriptionInput, secrets: SubscriptionSecrets, actor: string, quota?: SubscriptionQuota) => {
+      const created = await createSubscription(db, input, secrets, actor, quota, now);
+      // Only a quota can refuse a create, so without one the caller gets the subscription itself.
+      return quota || !created.ok ? created : created.value;
+    }) as Store["createSubscription"],
 
     async listSubscriptions(dashboardId, owner) {
       const where = owner === null ? eq(subscriptions.dashboardId, dashboardId) : and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, owner));
@@ -185,18 +143,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
       return row ? toSubscription(row) : null;
     },
 
-    async deleteSubscription(dashboardId, id, actor) {
-      return db.transaction(async (tx) => {
-        const dashboard = await lockDashboard(tx, dashboardId);
-        if (!dashboard) return null;
-        const deleted = await tx
-          .delete(subscriptions)
-          .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id)))
-          .returning({ id: subscriptions.id });
-        if (deleted.length === 0) return null;
-        return appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.deleted", data: { subscription_id: id } }], actor, now());
-      });
-    },
+    deleteSubscription: (dashboardId, id, actor) => deleteSubscription(db, dashboardId, id, actor, now),
 
     updateSubscription: (dashboardId, id, patch, actor, newFallbackSecret) => updateSubscription(db, dashboardId, id, patch, actor, newFallbackSecret, now()),
     async backtest(dashboardId, input) {
@@ -245,7 +192,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     async prune(cutoffs, options) {
       const pass = await database.withTryLock(RETENTION_LOCK, () => prunePass(db, cutoffs, options));
-      return pass.locked ? pass.value : "busy";
+      return pass.locked ? ok(pass.value) : failure("busy");
     },
 
     async ping() {

@@ -8,10 +8,14 @@ import { query, type Db } from "./database.js";
 import { rankSettings } from "./ingest.js";
 import { readBasis, readSnapshotRows, readSubscriptions } from "./ingest-reads.js";
 import { judgeSubjects } from "./judge-subscriptions.js";
+import { failure, ok, type Failure, type NotFound, type Result } from "./result.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 import type { Explanation } from "./store.js";
 
-export async function explain(db: Db, cache: SnapshotCache, dashboardId: string, subscriptionId: string, snapshotId: string): Promise<Explanation | "not-found" | "gone"> {
+/** "gone": the snapshot exists but retention has pruned its rows. */
+export type ExplainResult = Result<Explanation, NotFound | Failure<"gone">>;
+
+export async function explain(db: Db, cache: SnapshotCache, dashboardId: string, subscriptionId: string, snapshotId: string): Promise<ExplainResult> {
   const [basis, subs, found] = await Promise.all([
     readBasis(db, dashboardId),
     readSubscriptions(db, dashboardId),
@@ -22,9 +26,9 @@ export async function explain(db: Db, cache: SnapshotCache, dashboardId: string,
   ]);
   const subscription = subs.find((s) => s.id === subscriptionId);
   const at = found[0];
-  if (!basis || !subscription || !at) return "not-found";
+  if (!basis || !subscription || !at) return failure("not-found");
   const next = await readSnapshotRows(db, cache, dashboardId, snapshotId, "baseline");
-  if (!next) return "gone";
+  if (!next) return failure("gone");
 
   const [before] = await query<{ id: string }>(
     db,
@@ -41,7 +45,7 @@ export async function explain(db: Db, cache: SnapshotCache, dashboardId: string,
     createBaselineSource(db, cache, dashboardId),
   );
   const verdict = decisions[0]!.verdict;
-  return { snapshot_id: snapshotId, baseline_snapshot_id: verdict.baselineId, matched: verdict.outcome === "hold", trace: verdict.trace };
+  return ok({ snapshot_id: snapshotId, baseline_snapshot_id: verdict.baselineId, matched: verdict.outcome === "hold", trace: verdict.trace });
 }
 
 /** The snapshot of the subscription's last alert.matched appended before this snapshot's snapshot.created. */

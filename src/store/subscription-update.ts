@@ -4,6 +4,7 @@ import { redactSubscription } from "../core/redact.js";
 import type { Db } from "./database.js";
 import { appendEvents } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
+import { failure, ok, type NotFound, type Result } from "./result.js";
 import { dashboards, subscriptions } from "./schema.js";
 import type { SubscriptionPatch, UpdatedSubscription } from "./store.js";
 
@@ -22,13 +23,13 @@ export async function updateSubscription(
   actor: string,
   newFallbackSecret: string,
   now: Date,
-): Promise<UpdatedSubscription | null> {
+): Promise<Result<UpdatedSubscription, NotFound>> {
   return db.transaction(async (tx) => {
     const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, dashboardId)).for("update");
-    if (!dashboard) return null;
+    if (!dashboard) return failure("not-found");
     const where = and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id));
     const [row] = await tx.select().from(subscriptions).where(where);
-    if (!row) return null;
+    if (!row) return failure("not-found");
     const current = toSubscription(row);
     const set: Partial<typeof subscriptions.$inferInsert> = {};
     let fallbackSecret: string | null = null;
@@ -45,11 +46,11 @@ export async function updateSubscription(
     }
     if (patch.enabled !== undefined && patch.enabled !== row.enabled) set.enabled = patch.enabled;
     if (patch.enabled === true && row.failingSince !== null) set.failingSince = null;
-    if (Object.keys(set).length === 0) return { subscription: current, entries: [], fallback_secret: null };
+    if (Object.keys(set).length === 0) return ok({ subscription: current, entries: [], fallback_secret: null });
 
     const [updated] = await tx.update(subscriptions).set(set).where(where).returning();
     const subscription = toSubscription(updated!);
     const entries = await appendEvents(tx, dashboardId, dashboard.headSeq, [{ kind: "subscription.updated", data: { ...redactSubscription(subscription) } }], actor, now);
-    return { subscription, entries, fallback_secret: fallbackSecret };
+    return ok({ subscription, entries, fallback_secret: fallbackSecret });
   });
 }

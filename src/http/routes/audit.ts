@@ -3,15 +3,15 @@ import type { AuditRange, SnapshotMark, Store } from "../../store/store.js";
 import { auditHtml, auditJson, buildAuditHead } from "../audit-report.js";
 import type { ApiDeps, Env } from "../context.js";
 import { auditQuerySchema } from "../schemas.js";
+import { dashboardFromPath } from "../middleware.js";
 import { parseQuery } from "../validate.js";
-import { loadDashboard } from "./dashboards.js";
 
 /** Snapshot list rows read per query: what one report holds in memory at a time. */
 export const AUDIT_PAGE = 1000;
 
 export function auditRoutes({ store, now }: ApiDeps) {
-  return new Hono<Env>().get("/:id/audit", async (c) => {
-    const dashboard = await loadDashboard(store, c.req.param("id"));
+  return new Hono<Env>().get("/:id/audit", dashboardFromPath(store), async (c) => {
+    const dashboard = c.get("dashboard");
     const q = parseQuery(auditQuerySchema, c.req.query());
     const range: AuditRange = { from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
     // The counts and the first page before the status goes out, so that a failing database still gets a

@@ -2,19 +2,19 @@
 import { Hono } from "hono";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
+import { dashboardFromPath } from "../middleware.js";
 import { validationProblem } from "../problem.js";
 import { validateRuleMembers } from "../rule-members.js";
 import { backtestSchema } from "../schemas.js";
 import { parseOrThrow } from "../validate.js";
-import { loadDashboard } from "./dashboards.js";
 
 /** Snapshots one backtest may judge: its time is bounded by this, its memory by pages and a cache. */
 export const MAX_BACKTEST_SNAPSHOTS = 10_000;
 
 export function backtestRoutes({ store }: ApiDeps) {
   // Any valid token may read a dashboard, so any may backtest it.
-  return new Hono<Env>().post("/:id/backtest", async (c) => {
-    const dashboard = await loadDashboard(store, c.req.param("id"));
+  return new Hono<Env>().post("/:id/backtest", dashboardFromPath(store), async (c) => {
+    const dashboard = c.get("dashboard");
     const body = parseOrThrow(backtestSchema, (await readJson(c)).value);
     const members = validateRuleMembers(body, dashboard.top_n);
     const from = body.from === undefined ? undefined : new Date(body.from);

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
-import { canPublish, isAdmin, type Principal } from "../auth.js";
+import { ownsOrAdmin, type Principal } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
+import { dashboardFromPath, publishersOnly } from "../middleware.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { requireSafeUrl } from "../safe-url.js";
-import { DASHBOARD_ID, dashboardCreateSchema, dashboardListQuerySchema, dashboardPatchSchema } from "../schemas.js";
+import { dashboardCreateSchema, dashboardListQuerySchema, dashboardPatchSchema } from "../schemas.js";
 import { parseOrThrow, parseQuery } from "../validate.js";
-import type { Dashboard, DashboardSettings, Store } from "../../store/store.js";
+import type { Dashboard, DashboardSettings } from "../../store/store.js";
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
   name: null,
@@ -18,29 +19,15 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
   source_url: null,
 };
 
-export function requirePublisher(p: Principal): void {
-  if (!canPublish(p)) throw new HttpProblem("forbidden", "this needs the publisher or admin role");
-}
-
-/** Unknown and malformed ids alike are 404: a path segment is not a body member to validate. */
-export async function loadDashboard(store: Store, id: string): Promise<Dashboard> {
-  const dashboard = DASHBOARD_ID.test(id) ? await store.getDashboard(id) : null;
-  if (!dashboard) throw new HttpProblem("not-found", `dashboard ${JSON.stringify(id.slice(0, 140))} does not exist`);
-  return dashboard;
-}
-
-const mayManage = (p: Principal, d: Dashboard) => isAdmin(p) || (d.owner !== null && d.owner === p.sub);
-
 /** A dashboard as this caller may see it: its source_url (a fetchable address, perhaps with a key in it) only to its owner and admins. */
 export function dashboardView(d: Dashboard, p: Principal): Dashboard {
-  return mayManage(p, d) ? d : { ...d, source_url: null };
+  return ownsOrAdmin(p, d.owner) ? d : { ...d, source_url: null };
 }
 
 export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
   return new Hono<Env>()
-    .post("/", async (c) => {
+    .post("/", publishersOnly, async (c) => {
       const principal = c.get("principal");
-      requirePublisher(principal);
       const body = parseOrThrow(dashboardCreateSchema, (await readJson(c)).value);
       const { id, ...settings } = body;
       requireSafeUrl(settings.source_url, "/source_url", limits.webhookAllowPrivate);
@@ -57,28 +44,29 @@ export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
         next_after: page.more ? page.dashboards[page.dashboards.length - 1]!.id : null,
       });
     })
-    .patch("/:id", async (c) => {
+    .patch("/:id", publishersOnly, dashboardFromPath(store), async (c) => {
       const principal = c.get("principal");
-      requirePublisher(principal);
+      const current = c.get("dashboard");
       const { value } = await readJson(c);
       if (value !== null && typeof value === "object" && "id" in value) {
         throw validationProblem([{ pointer: "/id", detail: "a dashboard's id cannot be changed" }]);
       }
       const patch = parseOrThrow(dashboardPatchSchema, value);
       requireSafeUrl(patch.source_url, "/source_url", limits.webhookAllowPrivate);
-      const current = await loadDashboard(store, c.req.param("id"));
       // The owner never changes after creation, so this check needs no lock.
-      if (!mayManage(principal, current)) {
+      if (!ownsOrAdmin(principal, current.owner)) {
         throw new HttpProblem("forbidden", current.owner === null ? "only an admin may change a dashboard that has no owner" : "only the dashboard's owner or an admin may change it");
       }
       // Journaled: a change appends dashboard.updated ({from, to} per field); no change appends nothing.
       const updated = await store.updateDashboardLogged(current.id, patch, principal.sub);
-      if (updated === "not-found") throw new HttpProblem("not-found", "dashboard does not exist");
-      if (updated === "top-n-conflict") {
-        throw new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
+      if (!updated.ok) {
+        throw updated.error === "not-found"
+          ? new HttpProblem("not-found", "dashboard does not exist")
+          : new HttpProblem("conflict", "a subscription's top_n_reordering rule needs a larger top_n");
       }
-      if (updated.entries.length > 0) publish(updated.entries);
-      return c.json(dashboardView(updated.dashboard, principal));
+      const { dashboard, entries } = updated.value;
+      if (entries.length > 0) publish(entries);
+      return c.json(dashboardView(dashboard, principal));
     })
-    .get("/:id", async (c) => c.json(dashboardView(await loadDashboard(store, c.req.param("id")), c.get("principal"))));
+    .get("/:id", dashboardFromPath(store), (c) => c.json(dashboardView(c.get("dashboard"), c.get("principal"))));
 }

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { isAdmin } from "../auth.js";
 import type { ApiDeps, Env } from "../context.js";
+import { dashboardFromPath } from "../middleware.js";
 import { HttpProblem } from "../problem.js";
 import { eventsQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
-import { loadDashboard } from "./dashboards.js";
 
 /** MAX_PAGE_BYTES's default: 8 MiB of JSON per page. */
 export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
@@ -12,8 +12,8 @@ export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
 const PAGE_ENVELOPE_BYTES = 128;
 
 export function eventRoutes({ store, maxPageBytes = DEFAULT_MAX_PAGE_BYTES }: ApiDeps) {
-  return new Hono<Env>().get("/:id/events", async (c) => {
-    const dashboard = await loadDashboard(store, c.req.param("id"));
+  return new Hono<Env>().get("/:id/events", dashboardFromPath(store), async (c) => {
+    const dashboard = c.get("dashboard");
     const q = parseQuery(eventsQuerySchema, c.req.query());
     const principal = c.get("principal");
     // One persona's alert stream says when and how often it was alerted: its own business, and the admins'.

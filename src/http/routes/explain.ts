@@ -2,20 +2,22 @@
 // not alert a subscription.
 import { Hono } from "hono";
 import type { ApiDeps, Env } from "../context.js";
+import { dashboardFromPath, ownSubscriptionFromPath } from "../middleware.js";
 import { HttpProblem } from "../problem.js";
 import { explainQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
-import { loadDashboard } from "./dashboards.js";
-import { loadOwnSubscription } from "./subscriptions.js";
 
 export function explainRoutes({ store }: ApiDeps) {
-  return new Hono<Env>().get("/:id/subscriptions/:sub_id/explain", async (c) => {
-    const dashboard = await loadDashboard(store, c.req.param("id"));
-    const subscription = await loadOwnSubscription(store, dashboard, c.req.param("sub_id"), c.get("principal"));
+  return new Hono<Env>().get("/:id/subscriptions/:sub_id/explain", dashboardFromPath(store), ownSubscriptionFromPath(store), async (c) => {
+    const dashboard = c.get("dashboard");
+    const subscription = c.get("subscription");
     const { snapshot_id } = parseQuery(explainQuerySchema, c.req.query());
     const explained = await store.explain(dashboard.id, subscription.id, snapshot_id);
-    if (explained === "not-found") throw new HttpProblem("not-found", `snapshot ${snapshot_id} does not exist on ${dashboard.id}`);
-    if (explained === "gone") throw new HttpProblem("gone", `the rows of snapshot ${snapshot_id} were pruned by SNAPSHOT_RETENTION_DAYS`);
-    return c.json(explained, 200);
+    if (!explained.ok) {
+      throw explained.error === "not-found"
+        ? new HttpProblem("not-found", `snapshot ${snapshot_id} does not exist on ${dashboard.id}`)
+        : new HttpProblem("gone", `the rows of snapshot ${snapshot_id} were pruned by SNAPSHOT_RETENTION_DAYS`);
+    }
+    return c.json(explained.value, 200);
   });
 }

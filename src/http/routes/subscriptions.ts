@@ -1,18 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { requireSafeUrl } from "../safe-url.js";
-import type { Dashboard, Fallback, QuotaExceeded, Store, Subscription } from "../../store/store.js";
-import { isAdmin, type Principal } from "../auth.js";
+import type { Fallback, QuotaExceeded } from "../../store/store.js";
+import { isAdmin, ownerScope } from "../auth.js";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
+import { dashboardFromPath, ownSubscriptionFromPath } from "../middleware.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { validateRuleMembers } from "../rule-members.js";
-import { subscriptionCreateSchema, subscriptionPatchSchema, UUID } from "../schemas.js";
+import { subscriptionCreateSchema, subscriptionPatchSchema } from "../schemas.js";
+import { newSecret } from "../subscription-secret.js";
 import { parseOrThrow } from "../validate.js";
-import { loadDashboard } from "./dashboards.js";
-
-/** Standard Webhooks secret: "whsec_" and base64 of 24 random bytes. */
-const newSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
 const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
   new HttpProblem(
@@ -22,22 +19,13 @@ const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
       : `${owner} already owns ${q.limit} subscriptions on dashboard ${dashboardId} (MAX_SUBSCRIPTIONS_PER_OWNER); nothing was created`,
   );
 
-const visibleTo = (s: Subscription, p: Principal) => isAdmin(p) || s.owner === p.sub;
-
-/** The subscription if this caller owns it or is an admin; another's, like an unknown or malformed id, is 404. */
-export async function loadOwnSubscription(store: Store, dashboard: Dashboard, id: string, p: Principal): Promise<Subscription> {
-  const found = UUID.test(id) ? await store.getSubscription(dashboard.id, id) : null;
-  if (!found || !visibleTo(found, p)) throw new HttpProblem("not-found", "subscription does not exist");
-  return found;
-}
-
 export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }: ApiDeps) {
   const safeUrl = (url: string, pointer: string) => requireSafeUrl(url, pointer, limits.webhookAllowPrivate);
 
   return new Hono<Env>()
-    .post("/:id/subscriptions", async (c) => {
+    .post("/:id/subscriptions", dashboardFromPath(store), async (c) => {
       const principal = c.get("principal");
-      const dashboard = await loadDashboard(store, c.req.param("id"));
+      const dashboard = c.get("dashboard");
       const body = parseOrThrow(subscriptionCreateSchema, (await readJson(c)).value);
       const members = validateRuleMembers(body, dashboard.top_n);
 
@@ -71,24 +59,22 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
         principal.sub,
         subscriptionQuota,
       );
-      if ("error" in created) throw quotaProblem(created, dashboard.id, principal.sub);
-      const { subscription, entries } = created;
+      if (!created.ok) throw quotaProblem(created, dashboard.id, principal.sub);
+      const { subscription, entries } = created.value;
       publish(entries);
       return c.json(
         { ...subscription, ...(secret ? { secret } : {}), ...(fallbackSecret ? { fallback_secret: fallbackSecret } : {}) },
         201,
       );
     })
-    .get("/:id/subscriptions", async (c) => {
-      const principal = c.get("principal");
-      const dashboard = await loadDashboard(store, c.req.param("id"));
-      const subscriptions = await store.listSubscriptions(dashboard.id, isAdmin(principal) ? null : principal.sub);
+    .get("/:id/subscriptions", dashboardFromPath(store), async (c) => {
+      const subscriptions = await store.listSubscriptions(c.get("dashboard").id, ownerScope(c.get("principal")));
       return c.json({ subscriptions });
     })
-    .patch("/:id/subscriptions/:sub_id", async (c) => {
+    .patch("/:id/subscriptions/:sub_id", dashboardFromPath(store), ownSubscriptionFromPath(store), async (c) => {
       const principal = c.get("principal");
-      const dashboard = await loadDashboard(store, c.req.param("id"));
-      const found = await loadOwnSubscription(store, dashboard, c.req.param("sub_id"), principal);
+      const dashboard = c.get("dashboard");
+      const found = c.get("subscription");
       const body = parseOrThrow(subscriptionPatchSchema, (await readJson(c)).value);
       const members = validateRuleMembers(body, dashboard.top_n);
       if (body.fallback && found.subscriber_kind !== "persona") {
@@ -102,18 +88,16 @@ export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }
         principal.sub,
         newSecret(),
       );
-      if (!updated) throw new HttpProblem("not-found", "subscription does not exist");
-      if (updated.entries.length > 0) publish(updated.entries);
-      return c.json({ ...updated.subscription, ...(updated.fallback_secret ? { fallback_secret: updated.fallback_secret } : {}) }, 200);
+      if (!updated.ok) throw new HttpProblem("not-found", "subscription does not exist");
+      const { subscription, entries, fallback_secret } = updated.value;
+      if (entries.length > 0) publish(entries);
+      return c.json({ ...subscription, ...(fallback_secret ? { fallback_secret } : {}) }, 200);
     })
-    .delete("/:id/subscriptions/:sub_id", async (c) => {
-      const principal = c.get("principal");
-      const dashboard = await loadDashboard(store, c.req.param("id"));
-      const id = c.req.param("sub_id");
-      await loadOwnSubscription(store, dashboard, id, principal);
-      const entries = await store.deleteSubscription(dashboard.id, id, principal.sub);
-      if (!entries) throw new HttpProblem("not-found", "subscription does not exist");
-      publish(entries);
+    .delete("/:id/subscriptions/:sub_id", dashboardFromPath(store), ownSubscriptionFromPath(store), async (c) => {
+      const id = c.get("subscription").id;
+      const deleted = await store.deleteSubscription(c.get("dashboard").id, id, c.get("principal").sub);
+      if (!deleted.ok) throw new HttpProblem("not-found", "subscription does not exist");
+      publish(deleted.value);
       return c.body(null, 204);
     });
 }
