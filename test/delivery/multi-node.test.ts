@@ -53,7 +53,7 @@ describe("several nodes on one outbox", () => {
     const config = testConfig({ deliveryRetryScheduleMs: [0, 0, 0] });
     const node = (database: Database) =>
       createDeliveryWorker({
-        db: database.db,
+        store: createDrizzleDeliveryStore(database.db),
         config,
         logger: memoryLogger(),
         channels: { webhook: createWebhookChannel({ allowPrivate: true, timeoutMs: 2_000 }) },

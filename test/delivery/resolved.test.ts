@@ -3,6 +3,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { newSecret, outbox } from "./helpers/delivery-fixture.js";
 import { startSmtpReceiver } from "./helpers/smtp-receiver.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
@@ -40,7 +41,7 @@ describe("alert.resolved deliveries", () => {
     const [firedHook, resolvedHook] = seqs.filter((a) => a.hook).map((a) => a.seq);
     const [firedMail] = seqs.filter((a) => !a.hook).map((a) => a.seq);
 
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
+    const worker = createDeliveryWorker({ store: createDrizzleDeliveryStore(f.database.db), config: testConfig({ smtpUrl: smtp.url }), logger: memoryLogger(), now: f.clock.now });
     expect(await worker.runOnce()).toBe(4);
     await worker.stop();
 
