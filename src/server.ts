@@ -20,6 +20,7 @@ import { createScheduler } from "./scheduler/scheduler.js";
 import { openDatabase } from "./store/database.js";
 import { createDrizzleStore } from "./store/drizzle-store.js";
 import { createDeliveryWorker } from "./delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "./store/delivery-queries.js";
 
 export interface RunningHub {
   url: string;
@@ -58,7 +59,7 @@ export async function startHub(config: Config, options: { logger?: Logger } = {}
 
   // subscription.disabled is appended by the worker: it goes out through the same hook, defined just below
   // and called only later.
-  const deliveries = createDeliveryWorker({ db: database.db, config, logger, metrics, onAppended: (entries) => onCommitted(entries) });
+  const deliveries = createDeliveryWorker({ store: createDrizzleDeliveryStore(database.db), config, logger, metrics, onAppended: (entries) => onCommitted(entries) });
   const onCommitted = commitHook({ hub, deliveries, logger, crashBeforePublish: config.testCrashBeforePublish });
   const writes = createCommittedWrites({ store, onCommitted });
   const app = createApp({

@@ -1,34 +1,10 @@
 // What to do with a claimed outbox row, decided from the rows it refers to. Pure: no clock, no I/O.
 import type { HubEvent } from "../protocol/event.js";
 import { readAlertData } from "./alert-data.js";
-import type { ChannelKind, DeliveryJob } from "./delivery-channel.js";
+import type { DeliveryJob } from "./delivery-channel.js";
+import type { ClaimedRow } from "../store/delivery-store.js";
 
-export interface ClaimedRow {
-  delivery: {
-    id: string;
-    dashboardId: string;
-    subscriptionId: string;
-    seq: number;
-    channel: ChannelKind;
-    target: string;
-    reason: "direct" | "fallback";
-    attempts: number;
-  };
-  /** null once retention has pruned the alert. */
-  event: HubEvent | null;
-  /** null once the subscription is deleted (`kind` is never null, so a live row never reads as deleted). */
-  subscription: {
-    kind: "persona" | "webhook" | "email";
-    secret: string | null;
-    fallbackSecret: string | null;
-    enabled: boolean;
-    previousSecret: string | null;
-    previousSecretUntil: Date | null;
-  } | null;
-  dashboard: { name: string | null; topN: number } | null;
-  /** Highest seq the subscription's persona acked on this dashboard; 0 when none or not a persona. */
-  ackedSeq: number;
-}
+export type { ClaimedRow };
 
 export type Plan = { kind: "send"; job: DeliveryJob } | { kind: "skip" | "fail"; id: string; why: string };
 

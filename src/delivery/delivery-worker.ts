@@ -5,7 +5,7 @@
 import type { Registry } from "prom-client";
 import type { Config } from "../config.js";
 import type { LogEntry } from "../protocol/event.js";
-import type { Db } from "../store/database.js";
+import type { DeliveryStore } from "../store/delivery-store.js";
 import { failure, type ChannelKind, type DeliveryChannel, type DeliveryResult } from "./delivery-channel.js";
 import { createDeliveryMetrics } from "./delivery-metrics.js";
 import { createDeliveryQueue, type DeliveryQueue, type LeasedJob } from "./delivery-queue.js";
@@ -25,8 +25,10 @@ export interface DeliveryLogger {
   error(obj: object, msg: string): void;
 }
 
-export interface DeliveryWorkerOptions {
-  db: Db;
+/** The outbox is reached through its port only: src/delivery imports no drizzle. */
+export type DeliveryWorkerOptions = DeliveryWorkerParts & { store: DeliveryStore };
+
+export interface DeliveryWorkerParts {
   config: DeliveryConfig;
   logger: DeliveryLogger;
   /** Defaults to webhook, plus email when config.smtpUrl is set. A missing channel leaves its jobs pending. */
@@ -82,7 +84,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const channels = options.channels ?? channelsFromConfig(config);
   const kinds = (Object.keys(channels) as ChannelKind[]).filter((k) => channels[k] !== undefined);
   const metrics = options.metrics ? createDeliveryMetrics(options.metrics) : null;
-  const queue: DeliveryQueue = createDeliveryQueue(options.db, {
+  const queue: DeliveryQueue = createDeliveryQueue(options.store, {
     schedule: config.deliveryRetryScheduleMs,
     leaseMs,
     disableAfterMs: config.webhookDisableAfterMs ?? 0,

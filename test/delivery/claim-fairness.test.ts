@@ -2,6 +2,7 @@
 // a dashboard with a long backlog does not keep another's due alert waiting, and a batch still fills.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryQueue } from "../../src/delivery/delivery-queue.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { alertingDashboard, createDeliveryFixture, newSecret, type DeliveryFixture } from "./helpers/delivery-fixture.js";
 
 let f: DeliveryFixture;
@@ -17,7 +18,7 @@ describe("delivery claim across dashboards", () => {
     await alertingDashboard(f.store, "backlog", [webhook()], 12);
     f.clock.advance(1_000);
     await alertingDashboard(f.store, "single", [webhook()], 1);
-    const queue = createDeliveryQueue(f.database.db, { schedule: [0], leaseMs: 60_000, now: () => new Date(f.clock.now().getTime() + 5_000) });
+    const queue = createDeliveryQueue(createDrizzleDeliveryStore(f.database.db), { schedule: [0], leaseMs: 60_000, now: () => new Date(f.clock.now().getTime() + 5_000) });
 
     const first = await queue.claim(4, ["webhook"]);
     const dashboardsOf = (c: typeof first) => c.jobs.map((j) => j.job.dashboard.id);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { createEmailChannel } from "../../src/delivery/email-channel.js";
 import { alertingDashboard, createDeliveryFixture, outbox, type DeliveryFixture } from "./helpers/delivery-fixture.js";
 import { startSmtpReceiver, type SmtpReceiver } from "./helpers/smtp-receiver.js";
@@ -17,7 +18,7 @@ afterAll(async () => {
 function emailWorker() {
   const config = testConfig({ smtpUrl: smtp.url });
   // The default channels: webhook always, email because SMTP_URL is set.
-  return createDeliveryWorker({ db: f.database.db, config, logger: memoryLogger(), now: f.clock.now });
+  return createDeliveryWorker({ store: createDrizzleDeliveryStore(f.database.db), config, logger: memoryLogger(), now: f.clock.now });
 }
 
 const mailTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
@@ -58,7 +59,7 @@ describe("email deliveries", () => {
     f.clock.advance(1);
     await alertingDashboard(f.store, "mail-bounced", [{ kind: "email", subscriberId: "never@example.com" }]);
     const channel = createEmailChannel({ smtpUrl: smtp.url, from: "dashwatch@example.com", timeoutMs: 2_000 });
-    const worker = createDeliveryWorker({ db: f.database.db, config: testConfig(), logger: memoryLogger(), now: f.clock.now, channels: { email: channel }, batchSize: 1 });
+    const worker = createDeliveryWorker({ store: createDrizzleDeliveryStore(f.database.db), config: testConfig(), logger: memoryLogger(), now: f.clock.now, channels: { email: channel }, batchSize: 1 });
     try {
       smtp.refuseWith = 451;
       expect(await worker.runOnce()).toBe(1);

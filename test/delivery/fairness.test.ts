@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
 import { alertingDashboard, newSecret, outbox } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
@@ -31,7 +32,7 @@ describe("fair delivery", () => {
       ALERTS,
     );
     const w = createDeliveryWorker({
-      db: suite.f.database.db,
+      store: createDrizzleDeliveryStore(suite.f.database.db),
       config: testConfig({ deliveryMaxPerTarget: 2 }),
       logger: memoryLogger(),
       now: suite.f.clock.now,
@@ -60,7 +61,7 @@ describe("fair delivery", () => {
     expect(loadConfig({ DELIVERY_MAX_PER_TARGET: "1" }).deliveryMaxPerTarget).toBe(1);
     expect(() => loadConfig({ DELIVERY_MAX_PER_TARGET: "0" })).toThrow(/DELIVERY_MAX_PER_TARGET/);
     expect(() =>
-      createDeliveryWorker({ db: suite.f.database.db, config: testConfig(), logger: memoryLogger(), perTarget: 0 }),
+      createDeliveryWorker({ store: createDrizzleDeliveryStore(suite.f.database.db), config: testConfig(), logger: memoryLogger(), perTarget: 0 }),
     ).toThrow(/perTarget must be a positive integer/);
   });
 });

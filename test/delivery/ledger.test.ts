@@ -5,6 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { failure } from "../../src/delivery/delivery-channel.js";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { alertingDashboard, newSecret } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
 import type { Replier } from "./helpers/webhook-receiver.js";
@@ -85,7 +86,7 @@ describe("delivery ledger", () => {
     await alertingDashboard(suite.f.store, "ledger-long-error", [{ kind: "webhook", subscriberId: "https://hooks.example.com/x", secret: newSecret() }]);
     // A channel (the port, not a stand-in for a receiver) whose failure says far more than the ledger keeps.
     const worker = createDeliveryWorker({
-      db: suite.f.database.db,
+      store: createDrizzleDeliveryStore(suite.f.database.db),
       config: testConfig({ deliveryRetryScheduleMs: [0] }),
       logger: memoryLogger(),
       now: suite.f.clock.now,

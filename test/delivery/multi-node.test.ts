@@ -3,6 +3,7 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryQueue } from "../../src/delivery/delivery-queue.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
@@ -52,7 +53,7 @@ describe("several nodes on one outbox", () => {
     const config = testConfig({ deliveryRetryScheduleMs: [0, 0, 0] });
     const node = (database: Database) =>
       createDeliveryWorker({
-        db: database.db,
+        store: createDrizzleDeliveryStore(database.db),
         config,
         logger: memoryLogger(),
         channels: { webhook: createWebhookChannel({ allowPrivate: true, timeoutMs: 2_000 }) },
@@ -85,7 +86,7 @@ describe("several nodes on one outbox", () => {
 
   it("never hands the same job to two concurrent claims", async () => {
     await alertingDashboard(f.store, "mn-claims", [{ kind: "email", subscriberId: "claims@example.com" }], 30);
-    const queues = [f.database, other].map((d) => createDeliveryQueue(d.db, { schedule: [0], leaseMs: 60_000 }));
+    const queues = [f.database, other].map((d) => createDeliveryQueue(createDrizzleDeliveryStore(d.db), { schedule: [0], leaseMs: 60_000 }));
     const ids: string[] = [];
     // Bursts of 12 concurrent claims from two pools until nothing is left; bounded like every loop here.
     for (let burst = 0; burst < 10; burst++) {
@@ -102,8 +103,8 @@ describe("several nodes on one outbox", () => {
     await alertingDashboard(f.store, "mn-lease", [{ kind: "email", subscriberId: "lease@example.com" }]);
     const clockA = manualClock();
     const clockB = manualClock();
-    const a = createDeliveryQueue(f.database.db, { schedule: [0], leaseMs: 10_000, now: clockA.now });
-    const b = createDeliveryQueue(other.db, { schedule: [0], leaseMs: 10_000, now: clockB.now });
+    const a = createDeliveryQueue(createDrizzleDeliveryStore(f.database.db), { schedule: [0], leaseMs: 10_000, now: clockA.now });
+    const b = createDeliveryQueue(createDrizzleDeliveryStore(other.db), { schedule: [0], leaseMs: 10_000, now: clockB.now });
 
     const [taken] = (await a.claim(10, ["email"])).jobs;
     expect(taken!.job.target).toBe("lease@example.com");

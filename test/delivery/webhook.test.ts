@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
 import { alertingDashboard, newSecret, outbox } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
@@ -16,7 +17,7 @@ async function setup(dashboardId: string, url: string, config: Partial<DeliveryC
   const made = await alertingDashboard(suite.f.store, dashboardId, [{ kind: "webhook", subscriberId: url, secret }]);
   const full = testConfig(config);
   const worker = createDeliveryWorker({
-    db: suite.f.database.db,
+    store: createDrizzleDeliveryStore(suite.f.database.db),
     config: full,
     logger: memoryLogger(),
     now: suite.f.clock.now,
@@ -134,7 +135,7 @@ describe("webhook deliveries", () => {
   it("leaves email deliveries pending when no email channel is configured", async () => {
     const r = await receiver();
     await alertingDashboard(suite.f.store, "wh-no-smtp", [{ kind: "email", subscriberId: "ops@example.com" }]);
-    const worker = createDeliveryWorker({ db: suite.f.database.db, config: testConfig(), logger: memoryLogger(), now: suite.f.clock.now });
+    const worker = createDeliveryWorker({ store: createDrizzleDeliveryStore(suite.f.database.db), config: testConfig(), logger: memoryLogger(), now: suite.f.clock.now });
     expect(await worker.runOnce()).toBe(0);
     await worker.stop();
     expect(r.requests).toHaveLength(0);

@@ -2,6 +2,7 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createDeliveryWorker } from "../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { createWebhookChannel } from "../../src/delivery/webhook-channel.js";
 import { alertingDashboard, newSecret, outbox } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
@@ -19,7 +20,7 @@ function gate() {
 
 const worker = (pollMs: number, logger = memoryLogger(), metrics?: Registry) =>
   createDeliveryWorker({
-    db: suite.f.database.db,
+    store: createDrizzleDeliveryStore(suite.f.database.db),
     config: testConfig(),
     logger,
     metrics,
@@ -79,7 +80,7 @@ describe("delivery worker loop", () => {
 
   it("refuses a configuration it cannot run, naming every problem at once", () => {
     expect(() =>
-      createDeliveryWorker({ db: suite.f.database.db, config: testConfig({ deliveryRetryScheduleMs: [] }), logger: memoryLogger(), pollMs: 0, concurrency: 0 }),
+      createDeliveryWorker({ store: createDrizzleDeliveryStore(suite.f.database.db), config: testConfig({ deliveryRetryScheduleMs: [] }), logger: memoryLogger(), pollMs: 0, concurrency: 0 }),
     ).toThrow(/retry schedule needs at least one entry.*pollMs must be a positive integer.*concurrency must be a positive integer/);
   });
 });

@@ -4,6 +4,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryQueue } from "../../src/delivery/delivery-queue.js";
+import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { createDrizzleStore } from "../../src/store/drizzle-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -89,7 +90,7 @@ async function exercisePerDashboardQueries(id: string) {
   await store.claimIdempotencyKey(id, "k", "hash");
   await store.completeIdempotencyKey(id, "k", 201, {});
   await store.releaseIdempotencyKey(id, "k");
-  const queue = createDeliveryQueue(database.db, { schedule: [0, 1000], leaseMs: 60_000 });
+  const queue = createDeliveryQueue(createDrizzleDeliveryStore(database.db), { schedule: [0, 1000], leaseMs: 60_000 });
   const claim = await queue.claim(10, ["webhook", "email"]);
   expect(claim.jobs.length).toBeGreaterThan(0);
   const [first, second] = claim.jobs;

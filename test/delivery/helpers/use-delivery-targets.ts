@@ -2,6 +2,7 @@
 // to them on the fixture's clock: where the alert-delivery files start from.
 import { afterAll, beforeAll } from "vitest";
 import { createDeliveryWorker, type DeliveryWorker } from "../../../src/delivery/delivery-worker.js";
+import { createDrizzleDeliveryStore } from "../../../src/store/delivery-queries.js";
 import { createDeliveryFixture, type DeliveryFixture } from "./delivery-fixture.js";
 import { startSmtpReceiver, type SmtpReceiver } from "./smtp-receiver.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
@@ -18,7 +19,7 @@ export interface DeliveryTargets {
 
 /** A worker on the fixture's database and clock with the test config, mailing through `smtpUrl`. */
 export function fixtureWorker(f: DeliveryFixture, smtpUrl: string, logger: MemoryLogger = memoryLogger()): DeliveryWorker {
-  return createDeliveryWorker({ db: f.database.db, config: testConfig({ smtpUrl }), logger, now: f.clock.now });
+  return createDeliveryWorker({ store: createDrizzleDeliveryStore(f.database.db), config: testConfig({ smtpUrl }), logger, now: f.clock.now });
 }
 
 export function useDeliveryTargets(): DeliveryTargets {

@@ -3,13 +3,14 @@ import type { Registry } from "prom-client";
 import { createDeliveryWorker, type DeliveryConfig } from "../../../src/delivery/delivery-worker.js";
 import { createWebhookChannel } from "../../../src/delivery/webhook-channel.js";
 import type { LogEntry } from "../../../src/protocol/event.js";
+import { createDrizzleDeliveryStore } from "../../../src/store/delivery-queries.js";
 import type { DeliveryFixture } from "./delivery-fixture.js";
 import { memoryLogger, testConfig } from "./worker-config.js";
 
 export function webhookWorker(f: DeliveryFixture, config: Partial<DeliveryConfig> = {}, o: { metrics?: Registry; appended?: LogEntry[] } = {}) {
   const full = testConfig(config);
   return createDeliveryWorker({
-    db: f.database.db,
+    store: createDrizzleDeliveryStore(f.database.db),
     config: full,
     logger: memoryLogger(),
     now: f.clock.now,
