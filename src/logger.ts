@@ -65,13 +65,13 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-export function createLogger(o: LoggerOptions): Logger {
+export function createLogger(setup: LoggerOptions): Logger {
   const options = {
-    level: o.level,
+    level: setup.level,
     serializers: { err: serializeError },
     redact: ["req.headers.authorization", "token", "*.token", "secret", "*.secret", "fallback_secret", "*.fallback_secret"],
   };
-  return pino(options, o.format === "pretty" ? prettyStream(o.destination) : o.destination);
+  return pino(options, setup.format === "pretty" ? prettyStream(setup.destination) : setup.destination);
 }
 
 // In the main thread, not a pino transport: a transport is a worker thread with its own heap, and the

@@ -25,7 +25,7 @@ export interface LanesOptions<J> {
   onIdleSlot?: () => void;
 }
 
-export function createLanes<J>(o: LanesOptions<J>): Lanes<J> {
+export function createLanes<J>(options: LanesOptions<J>): Lanes<J> {
   const queued: J[] = [];
   const load = new Map<string, { running: number; queued: number }>();
   let running = 0;
@@ -52,17 +52,17 @@ export function createLanes<J>(o: LanesOptions<J>): Lanes<J> {
   }
 
   function pump() {
-    for (let i = 0; i < queued.length && running < o.concurrency; ) {
+    for (let i = 0; i < queued.length && running < options.concurrency; ) {
       const job = queued[i]!;
-      const target = o.targetOf(job);
+      const target = options.targetOf(job);
       const l = loadOf(target);
-      if (o.mayStart && !o.mayStart(job)) {
+      if (options.mayStart && !options.mayStart(job)) {
         queued.splice(i, 1);
         l.queued--;
         release(target);
         continue;
       }
-      if (l.running >= o.perTarget) {
+      if (l.running >= options.perTarget) {
         i++;
         continue;
       }
@@ -70,7 +70,7 @@ export function createLanes<J>(o: LanesOptions<J>): Lanes<J> {
       l.queued--;
       l.running++;
       running++;
-      void o
+      void options
         .run(job)
         .catch((error: unknown) => {
           failure ??= error;
@@ -80,7 +80,7 @@ export function createLanes<J>(o: LanesOptions<J>): Lanes<J> {
           running--;
           release(target);
           pump();
-          o.onIdleSlot?.();
+          options.onIdleSlot?.();
           settleWaiters();
         });
     }
@@ -91,16 +91,16 @@ export function createLanes<J>(o: LanesOptions<J>): Lanes<J> {
     add(jobs) {
       for (const job of jobs) {
         queued.push(job);
-        loadOf(o.targetOf(job)).queued++;
+        loadOf(options.targetOf(job)).queued++;
       }
       pump();
     },
     get freeSlots() {
-      const startable = queued.filter((j) => (load.get(o.targetOf(j))?.running ?? 0) < o.perTarget).length;
-      return Math.max(0, o.concurrency - running - startable);
+      const startable = queued.filter((j) => (load.get(options.targetOf(j))?.running ?? 0) < options.perTarget).length;
+      return Math.max(0, options.concurrency - running - startable);
     },
     saturatedTargets() {
-      return [...load].filter(([, l]) => l.running + l.queued >= o.perTarget).map(([t]) => t);
+      return [...load].filter(([, l]) => l.running + l.queued >= options.perTarget).map(([t]) => t);
     },
     drained() {
       return new Promise((resolve, reject) => {

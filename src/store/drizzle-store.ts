@@ -1,4 +1,5 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
+import { writeInOrder } from "./in-order.js";
 import { and, desc, eq, getTableColumns, gt, lte, sql } from "drizzle-orm";
 import type { Database } from "./database.js";
 import { acksCovering, recordAck } from "./ack-log.js";
@@ -185,7 +186,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     },
 
     claimIdempotencyKey: (dashboardId, key, hash) => claimKey(db, dashboardId, key, hash, now()),
-    completeIdempotencyKey: (dashboardId, key, status, body) => completeKey(db, dashboardId, key, status, body),
+    completeIdempotencyKey: (dashboardId, key, status, body) => writeInOrder([completeKey(db, dashboardId, key, status, body)]),
     releaseIdempotencyKey: (dashboardId, key) => releaseKey(db, dashboardId, key),
 
     pruneEvents: (before) => pruneAll(db, "events", before, { batchSize: EVENT_PRUNE_BATCH }),

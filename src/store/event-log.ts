@@ -3,6 +3,7 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } fro
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import { canonicalJson, dataMembers } from "../protocol/event-text.js";
 import { arrayLiteral, query, type Db, type Tx } from "./database.js";
+import { writeInOrder, type PendingWrite } from "./in-order.js";
 import { toLogEntries, toLogEntry } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
@@ -58,20 +59,18 @@ export interface PlannedAppend {
  */
 export async function appendEvents(tx: Tx, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<LogEntry[]> {
   const plan = await planAppend(tx, dashboardId, headSeq, drafts, actor, at);
-  await Promise.all(writeAppend(tx, plan));
+  await writeInOrder(writeAppend(tx, plan));
   return plan.entries;
 }
 
 /**
- * Starts the insert and the head move (with `alsoSet` on the same dashboard row) without waiting between
- * them. Statements a transaction starts together run in the order started, in one round trip: a caller
- * may start more alongside, after whatever the events reference.
+ * The insert and the head move (with `alsoSet` on the same dashboard row), not yet started: the caller
+ * hands them to `writeInOrder`, alone or after whatever else the commit writes.
  */
-export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof dashboards.$inferInsert> = {}): Promise<unknown>[] {
+export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof dashboards.$inferInsert> = {}): PendingWrite[] {
   if (plan.rows.length === 0) return [];
   // One JSON parameter for all rows: an alert-heavy snapshot appends a hundred events, and the query
   // builder's per-value work on ten columns each cost more than PostgreSQL's reading of the JSON.
-  // Both statements are then'd here, which starts them, in this order.
   const rows = rowsJson(plan.rows);
   return [
     tx
@@ -79,13 +78,11 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
         sql`insert into events (dashboard_id, seq, kind, at, actor, data, snapshot_id, persona, prev_seq, diff)
             select ${plan.dashboardId}::text, x.seq, x.kind, ${plan.at.toISOString()}::timestamptz, ${plan.actor}::text, x.data, x.snapshot_id, x.persona, x.prev_seq, x.diff::json
             from jsonb_to_recordset(${rows}::jsonb) as x(seq bigint, kind text, data jsonb, snapshot_id uuid, persona text, prev_seq bigint, diff text)`,
-      )
-      .then(() => {}),
+      ),
     tx
       .update(dashboards)
       .set({ ...alsoSet, headSeq: plan.head })
-      .where(eq(dashboards.id, plan.dashboardId))
-      .then(() => {}),
+      .where(eq(dashboards.id, plan.dashboardId)),
   ];
 }
 

@@ -29,8 +29,9 @@ export async function claimKey(db: Db, dashboardId: string, key: string, request
   return { state: "in-flight" };
 }
 
-export async function completeKey(db: Db, dashboardId: string, key: string, status: number, body: unknown): Promise<void> {
-  await db
+/** Not started until awaited (or handed to `writeInOrder`), like every query it builds. */
+export function completeKey(db: Db, dashboardId: string, key: string, status: number, body: unknown): PromiseLike<unknown> {
+  return db
     .update(idempotencyKeys)
     .set({ status, response: body })
     .where(and(eq(idempotencyKeys.dashboardId, dashboardId), eq(idempotencyKeys.key, key)));

@@ -11,6 +11,7 @@ import { createBaselineSource } from "./baseline-source.js";
 import { arrayLiteral, type Db, type Tx } from "./database.js";
 import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
+import { writeInOrder, type PendingWrite } from "./in-order.js";
 import { cancelResolvedFallbacks, enqueueDeliveries, hasDueDeliveries, outboxRows } from "./ingest-deliveries.js";
 import { alertDrafts, stateChanges, type Emitted } from "./ingest-drafts.js";
 import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
@@ -53,7 +54,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
       judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
       if ("ok" in judged) return judged;
     }
-    await Promise.all(writes(tx, judged, input, rowsJson, now));
+    await writeInOrder(writes(tx, judged, input, rowsJson, now));
     return judged;
   });
   if ("ok" in outcome) return outcome;
@@ -111,11 +112,8 @@ export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "
   primaryMetricField: basis.primary_metric_field,
 });
 
-/**
- * Writes that need nothing read back: started at once, they run in the order started, in one round trip.
- * The snapshot goes first, because the events reference it.
- */
-function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): (PromiseLike<unknown> | null)[] {
+/** The commit's writes, for `writeInOrder`: the snapshot first, because the events reference it. */
+function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): PendingWrite[] {
   const { snapshotId, response } = j;
   // last_notified moves only with an appended alert.matched: a suppressed or resolved one leaves it.
   const notified = response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id);

@@ -1,0 +1,20 @@
+// Writes that need nothing read back, sent as one batch in the order given.
+//
+// A drizzle query does not run until it is awaited (its `then` is called), and postgres.js sends a
+// connection's queries in the order they are started, back to back, without waiting for each answer
+// (prepared-statements.ts is what lets them go without a describe round trip each). So a transaction's
+// writes go out in one round trip, and in order, exactly when they are all started before any is awaited,
+// in the order meant: an insert before the update that refers to it. This is that rule in one place.
+
+/** A started or not yet started query; null (nothing to write) is skipped. */
+export type PendingWrite = PromiseLike<unknown> | null;
+
+/** Starts every write now, in the order given, then waits for all of them; the first failure rejects. */
+export async function writeInOrder(writes: readonly PendingWrite[]): Promise<void> {
+  const started: Promise<unknown>[] = [];
+  for (const write of writes) {
+    // `then` is what starts a drizzle query; Promise.resolve would defer it to a later microtask.
+    if (write !== null) started.push(new Promise((resolve, reject) => write.then(resolve, reject)));
+  }
+  await Promise.all(started);
+}
