@@ -4,7 +4,7 @@
 // every level, and the diff, the large part that many events share, is cut out and written last: its text
 // is made once (JSON.stringify, the order it is stored in) and spliced into every event that carries it.
 import type { HubEvent } from "../protocol/event.js";
-import { canonicalJson, dataMembers } from "../protocol/event-text.js";
+import { canonicalJson, dataMembers } from "../event-text.js";
 
 export { canonicalJson };
 

@@ -1,7 +1,7 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
-import { canonicalJson, dataMembers } from "../protocol/event-text.js";
+import { canonicalJson, dataMembers } from "../event-text.js";
 import { arrayLiteral, query, type Db, type Tx } from "./database.js";
 import { writeInOrder, type PendingWrite } from "./in-order.js";
 import { toLogEntries, toLogEntry } from "./mappers.js";
