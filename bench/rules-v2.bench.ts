@@ -118,8 +118,8 @@ async function main() {
         lifecycle: { for_snapshots: 2, resolve: true, resolve_after_snapshots: 2, cooldown_ms: 0 },
         maxSnapshots: HISTORY,
       });
-      if ("error" in result) throw new Error("history over the bound");
-      (out["backtest snapshots/s"] ??= []).push(result.evaluated / ((performance.now() - started) / 1000));
+      if (!result.ok) throw new Error("history over the bound");
+      (out["backtest snapshots/s"] ??= []).push(result.value.evaluated / ((performance.now() - started) / 1000));
     }
   });
   console.log(`rows ${ROWS}, ingest ${N} snapshots x ${ROUNDS} rounds, backtest history ${HISTORY}`);

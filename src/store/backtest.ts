@@ -13,6 +13,7 @@ import { resolvedTrace } from "./ingest-drafts.js";
 import { rankSettings } from "./ingest.js";
 import { readBasis } from "./ingest-reads.js";
 import { judgeSubjects, type RuleSubject } from "./judge-subscriptions.js";
+import { ok, type Result } from "./result.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
 import type { BacktestInput, BacktestResult, BacktestTooMany, Firing } from "./store.js";
 
@@ -33,7 +34,7 @@ interface HistoryRow {
 const COLUMNS = sql`id, coalesce(seq, 0) as seq, (extract(epoch from taken_at) * 1000)::float8 as taken_at_ms, taken_at::text as taken_at, received_at::text as received_at,
   rows::text as rows, primary_metric`;
 
-export async function backtest(db: Db, dashboardId: string, input: BacktestInput): Promise<BacktestResult | BacktestTooMany | null> {
+export async function backtest(db: Db, dashboardId: string, input: BacktestInput): Promise<Result<BacktestResult, BacktestTooMany> | null> {
   const basis = await readBasis(db, dashboardId);
   if (!basis) return null;
   const range: SQL[] = [sql`dashboard_id = ${dashboardId}`];
@@ -45,7 +46,7 @@ export async function backtest(db: Db, dashboardId: string, input: BacktestInput
     db,
     sql`select count(*) as n from (select 1 from snapshots where ${inRange} limit ${input.maxSnapshots + 1}) c`,
   );
-  if (Number(counted!.n) > input.maxSnapshots) return { error: "too-many", count: Number(counted!.n) };
+  if (Number(counted!.n) > input.maxSnapshots) return { ok: false, error: "too-many", count: Number(counted!.n) };
 
   const cache = createSnapshotCache(BACKTEST_CACHE_BYTES);
   const source = createBaselineSource(db, cache, dashboardId);
@@ -96,7 +97,7 @@ export async function backtest(db: Db, dashboardId: string, input: BacktestInput
     }
     if (page.length < BACKTEST_PAGE) break;
   }
-  return { evaluated, firings };
+  return ok({ evaluated, firings });
 }
 
 /** Parsed once and kept for the snapshots after it that may take it as a baseline; null when pruned. */

@@ -2,6 +2,7 @@
 // bounded page at a time; and the one write it allows, a hand retry of a failed delivery.
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { failure, ok, type Failure, type NotFound, type Result } from "./result.js";
 import { deliveries, deliveryAttempts, subscriptions } from "./schema.js";
 
 export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
@@ -41,7 +42,8 @@ export interface DeliveryQuery {
   limit: number;
 }
 
-export type RetryResult = Delivery | "not-found" | "conflict" | "disabled" | "spent";
+/** "conflict": not failed (or no longer); "disabled": its subscription is; "spent": no attempt is left. */
+export type RetryResult = Result<Delivery, NotFound | Failure<"conflict" | "disabled" | "spent">>;
 
 /** A delivery takes at most this many attempts in all, hand retries included, so its ledger entry stays bounded. */
 export const MAX_ATTEMPTS_PER_DELIVERY = 100;
@@ -87,17 +89,17 @@ export async function getDelivery(db: Db, dashboardId: string, id: string): Prom
 /** failed → pending, due now; the attempt count goes on, so the schedule is spent and the retry is one attempt. */
 export async function retryDelivery(db: Db, dashboardId: string, id: string, at: Date): Promise<RetryResult> {
   const found = await getDelivery(db, dashboardId, id);
-  if (!found) return "not-found";
-  if (found.delivery.status !== "failed") return "conflict";
-  if (!found.enabled) return "disabled";
-  if (found.delivery.attempts.length >= MAX_ATTEMPTS_PER_DELIVERY) return "spent";
+  if (!found) return failure("not-found");
+  if (found.delivery.status !== "failed") return failure("conflict");
+  if (!found.enabled) return failure("disabled");
+  if (found.delivery.attempts.length >= MAX_ATTEMPTS_PER_DELIVERY) return failure("spent");
   const moved = await db
     .update(deliveries)
     .set({ status: "pending", nextAttemptAt: at })
     .where(and(eq(deliveries.dashboardId, dashboardId), eq(deliveries.id, id), eq(deliveries.status, "failed")))
     .returning();
-  if (moved.length === 0) return "conflict";
-  return (await withAttempts(db, dashboardId, moved))[0]!;
+  if (moved.length === 0) return failure("conflict");
+  return ok((await withAttempts(db, dashboardId, moved))[0]!);
 }
 
 async function withAttempts(db: Db, dashboardId: string, rows: (typeof deliveries.$inferSelect)[]): Promise<Delivery[]> {

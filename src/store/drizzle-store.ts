@@ -21,7 +21,7 @@ import { acks, dashboards, SCHEDULED, snapshots, subscriptions } from "./schema.
 import { createSnapshotCache } from "./snapshot-cache.js";
 import { updateSubscription } from "./subscription-update.js";
 import { createSubscription, deleteSubscription } from "./subscription-writes.js";
-import type { SnapshotWithRows, Store, SubscriptionInput, SubscriptionQuota, SubscriptionSecrets } from "./store.js";
+import type { SnapshotRead, Store, SubscriptionInput, SubscriptionQuota, SubscriptionSecrets } from "./store.js";
 
 // Any constant works: the advisory lock that lets one node at a time run a retention pass.
 const RETENTION_LOCK = 727_002;
@@ -49,8 +49,8 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     .where(eq(dashboards.id, sql.placeholder("id")))
     .prepare("dashboard_by_id");
 
-  const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotWithRows | "gone" | null =>
-    r ? (r.rows === null ? "gone" : { ...toSnapshotMeta(r), rows: r.rows }) : null;
+  const snapshotWithRows = (r: typeof snapshots.$inferSelect | undefined): SnapshotRead =>
+    !r ? failure("not-found") : r.rows === null ? failure("gone") : ok({ ...toSnapshotMeta(r), rows: r.rows });
 
   return {
     async createDashboard(id, settings, owner = null) {
@@ -59,7 +59,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
         .values({ id, ...settingsColumns(settings), owner, createdAt: now() })
         .onConflictDoNothing()
         .returning();
-      return rows[0] ? toDashboard(rows[0]) : "conflict";
+      return rows[0] ? ok(toDashboard(rows[0])) : failure("conflict");
     },
 
     async updateDashboard(id, patch) {

@@ -2,6 +2,7 @@
 import type { Baseline } from "../core/baseline.js";
 import type { Lifecycle } from "../core/lifecycle.js";
 import type { Rule } from "../core/types.js";
+import type { Failure } from "./result.js";
 
 export interface BacktestInput {
   rule: Rule;
@@ -26,8 +27,8 @@ export interface BacktestResult {
   firings: Firing[];
 }
 
-export interface BacktestTooMany {
-  error: "too-many";
+/** How many snapshots the range holds, counted only up to one past the bound. */
+export interface BacktestTooMany extends Failure<"too-many"> {
   count: number;
 }
 

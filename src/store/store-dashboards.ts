@@ -1,6 +1,6 @@
 // The Store port, dashboards: their settings and the rows the scheduler reads.
 import type { DashboardUpdate, DashboardUpdateFailure } from "./dashboard-update.js";
-import type { Result } from "./result.js";
+import type { Failure, Result } from "./result.js";
 
 export type SnapshotPolicy = string; // "manual" | "hourly" | a cron expression
 
@@ -29,7 +29,8 @@ export interface ScheduledDashboard extends Dashboard {
 }
 
 export interface DashboardStore {
-  createDashboard(id: string, settings: DashboardSettings, owner?: string | null): Promise<Dashboard | "conflict">;
+  /** "conflict": a dashboard with that id exists. */
+  createDashboard(id: string, settings: DashboardSettings, owner?: string | null): Promise<Result<Dashboard, Failure<"conflict">>>;
   /** Version 1's PATCH: the same checks, not journaled. */
   updateDashboard(id: string, patch: Partial<DashboardSettings>): Promise<Result<Dashboard, DashboardUpdateFailure>>;
   getDashboard(id: string): Promise<Dashboard | null>;

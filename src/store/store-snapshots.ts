@@ -60,6 +60,9 @@ export interface IngestOutcome {
   deliveriesDue: boolean;
 }
 
+/** "gone": the snapshot exists but retention has pruned its rows. */
+export type SnapshotRead = Result<SnapshotWithRows, NotFound | Failure<"gone">>;
+
 export type IngestResult = Result<IngestOutcome, NotFound | (Failure<"taken-at-before-previous"> & { previous: string })>;
 
 export type IdempotencyClaim =
@@ -71,9 +74,9 @@ export type IdempotencyClaim =
 export interface SnapshotStore {
   ingestSnapshot(input: IngestInput): Promise<IngestResult>;
   listSnapshots(dashboardId: string, limit: number): Promise<SnapshotMeta[]>;
-  /** "gone": the snapshot exists but retention has pruned its rows. */
-  getSnapshot(dashboardId: string, snapshotId: string): Promise<SnapshotWithRows | "gone" | null>;
-  snapshotAt(dashboardId: string, at: Date): Promise<SnapshotWithRows | "gone" | null>;
+  getSnapshot(dashboardId: string, snapshotId: string): Promise<SnapshotRead>;
+  /** The latest snapshot taken at or before `at`; not-found when none was. */
+  snapshotAt(dashboardId: string, at: Date): Promise<SnapshotRead>;
   claimIdempotencyKey(dashboardId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
   completeIdempotencyKey(dashboardId: string, key: string, status: number, body: unknown): Promise<void>;
   releaseIdempotencyKey(dashboardId: string, key: string): Promise<void>;

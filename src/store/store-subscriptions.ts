@@ -90,10 +90,10 @@ export interface SubscriptionStore {
   /** `newFallbackSecret` is used only when the patch adds a fallback webhook where none was. */
   updateSubscription(dashboardId: string, id: string, patch: SubscriptionPatch, actor: string, newFallbackSecret: string): Promise<Result<UpdatedSubscription, NotFound>>;
   /** Rule tools: the stored history judged as ingest would (backtest), and one snapshot explained. */
-  backtest(dashboardId: string, input: BacktestInput): Promise<BacktestResult | BacktestTooMany>;
+  backtest(dashboardId: string, input: BacktestInput): Promise<Result<BacktestResult, BacktestTooMany>>;
   explain(dashboardId: string, subscriptionId: string, snapshotId: string): Promise<ExplainResult>;
   /** Whether the persona has a persona subscription on the dashboard (who may ack there). */
   hasPersonaSubscription(dashboardId: string, persona: string): Promise<boolean>;
-  /** Webhook subscriptions only; false when there is none with that id. */
-  rotateSecret(dashboardId: string, id: string, secret: string): Promise<boolean>;
+  /** Webhook subscriptions only; not-found when there is none with that id. */
+  rotateSecret(dashboardId: string, id: string, secret: string): Promise<Result<void, NotFound>>;
 }

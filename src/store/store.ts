@@ -8,10 +8,6 @@
 // - A plain read answers null for "no such row"; a list answers [].
 // - A write that nothing expected can refuse answers its value (createSubscription without a quota).
 // - A throw is a bug or a broken database: e.g. a dashboard missing under its own write (nothing deletes one).
-// Not yet in this shape, because callers outside src/store and src/http read them (test/delivery,
-// test/hub, bench; another owner's files) and move with them: createDashboard ("conflict"), retryDelivery
-// (its kinds as strings), rotateSecret (false), backtest ({ error: "too-many" }) and the "gone" of
-// getSnapshot and snapshotAt.
 import type { PruneCounts, PruneOptions, RetentionCutoffs } from "./retention-batches.js";
 import type { Failure, Result } from "./result.js";
 import type { DashboardStore } from "./store-dashboards.js";

@@ -69,8 +69,8 @@ describe("delivery ledger", () => {
 
     healthy = true;
     const retried = await suite.f.store.retryDelivery("ledger-failed", failed!.id);
-    expect(retried).toMatchObject({ status: "pending", next_attempt_at: suite.f.clock.now().toISOString() });
-    expect(await suite.f.store.retryDelivery("ledger-failed", failed!.id)).toBe("conflict");
+    expect(retried).toMatchObject({ ok: true, value: { status: "pending", next_attempt_at: suite.f.clock.now().toISOString() } });
+    expect(await suite.f.store.retryDelivery("ledger-failed", failed!.id)).toEqual({ ok: false, error: "conflict" });
     expect(await worker.runOnce()).toBe(1);
     const [after] = await ledger("ledger-failed");
     expect(after).toMatchObject({ status: "delivered" });

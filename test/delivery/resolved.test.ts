@@ -18,7 +18,7 @@ describe("alert.resolved deliveries", () => {
     onTestFinished(() => smtp.close());
     const d = "resolved-delivery";
     const created = await f.store.createDashboard(d, { name: "Resolving", id_field: "id", rank_by: null, top_n: 10, primary_metric_field: null, metadata: {}, source_url: null });
-    expect(created).not.toBe("conflict");
+    expect(created).toMatchObject({ ok: true });
     const secret = newSecret();
     const sub = (kind: "webhook" | "email", subscriberId: string, s: string | null) =>
       f.store.createSubscription(

@@ -48,7 +48,7 @@ describe("secret rotation", () => {
     expect(verifies(oldSecret, before)).toBe(true);
 
     const newer = newSecret();
-    expect(await suite.f.store.rotateSecret("rotate", sub!.id, newer)).toBe(true);
+    expect(await suite.f.store.rotateSecret("rotate", sub!.id, newer)).toMatchObject({ ok: true });
     await alert("rotate", 1);
     suite.f.clock.advance(ROTATION_OVERLAP_MS - 1);
     await w.runOnce();
@@ -71,7 +71,7 @@ describe("secret rotation", () => {
 
   it("refuses to rotate anything but a webhook subscription", async () => {
     const { subscriptions: [sub] } = await alertingDashboard(suite.f.store, "rotate-persona", [{ kind: "persona", subscriberId: "p" }], 0);
-    expect(await suite.f.store.rotateSecret("rotate-persona", sub!.id, newSecret())).toBe(false);
+    expect(await suite.f.store.rotateSecret("rotate-persona", sub!.id, newSecret())).toEqual({ ok: false, error: "not-found" });
   });
 });
 

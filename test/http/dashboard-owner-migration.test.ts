@@ -32,7 +32,7 @@ it("gives dashboards made before owners were recorded owner null, and new ones t
     try {
       expect(await store.getDashboard("old")).toMatchObject({ id: "old", name: "from before", owner: null, metadata: { snapshot_policy: "manual" } });
       const created = await store.createDashboard("new", { name: null, id_field: "id", rank_by: null, top_n: 10, primary_metric_field: null, metadata: {}, source_url: null }, "maker");
-      expect(created).toMatchObject({ owner: "maker" });
+      expect(created).toMatchObject({ ok: true, value: { owner: "maker" } });
     } finally {
       await store.close();
     }

@@ -63,7 +63,7 @@ describe("dashboard owner", () => {
 
   it("lets only admins PATCH a dashboard without an owner (made before owners were recorded)", async () => {
     const legacy = await t.store.createDashboard("legacy", { ...DEFAULT_SETTINGS, source_url: SOURCE });
-    expect(legacy).toMatchObject({ owner: null });
+    expect(legacy).toMatchObject({ ok: true, value: { owner: null } });
     expect((await t.call("PATCH", "/api/dashboard/legacy", { token: owner, body: { name: "x" } })).status).toBe(403);
     expect((await t.call("GET", "/api/dashboard/legacy", { token: owner })).body.source_url).toBeNull();
     const patched = await t.call("PATCH", "/api/dashboard/legacy", { token: admin, body: { name: "x" } });

@@ -1,5 +1,5 @@
-// The Store port's expected failures are Result values (store.ts): each kind a write or a rule tool can
-// refuse with comes back as { ok: false, error }, and nothing is changed by it.
+// The Store port's expected failures are Result values (store.ts): each kind a write, a snapshot read or a rule
+// tool can refuse with comes back as { ok: false, error }, and nothing is changed by it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
 import type { Subscription } from "../../src/store/store.js";
@@ -58,5 +58,30 @@ describe("Store outcomes", () => {
     const pass = await t.store.prune({ eventsBefore: null, snapshotRowsBefore: cutoff, deliveriesBefore: new Date(0), idempotencyKeysBefore: new Date(0) }, { batchSize: 10 });
     expect(pass).toMatchObject({ ok: true, value: { snapshot_rows: 1 } });
     expect(await t.store.explain("outcomes", sub.id, snapshots[0]!)).toEqual({ ok: false, error: "gone" });
+  });
+
+  it("refuses a second dashboard with the same id with conflict, and keeps the first", async () => {
+    expect(await t.store.createDashboard("outcomes", { ...DEFAULT_SETTINGS, name: "Twin" })).toEqual({ ok: false, error: "conflict" });
+    expect((await t.store.getDashboard("outcomes"))!.name).toBe("Outcomes");
+  });
+
+  it("reads a stored snapshot, and answers not-found for an unknown one and gone for a pruned one", async () => {
+    expect(await t.store.getSnapshot("outcomes", snapshots[1]!)).toMatchObject({ ok: true, value: { id: snapshots[1], rows: [{ id: "a" }] } });
+    expect(await t.store.getSnapshot("outcomes", UNKNOWN)).toEqual({ ok: false, error: "not-found" });
+    expect(await t.store.getSnapshot("outcomes", snapshots[0]!)).toEqual({ ok: false, error: "gone" });
+    expect(await t.store.snapshotAt("outcomes", new Date(Date.UTC(2023, 11, 31)))).toEqual({ ok: false, error: "not-found" });
+    expect(await t.store.snapshotAt("outcomes", new Date(Date.UTC(2024, 0, 1, 12)))).toEqual({ ok: false, error: "gone" });
+    expect(await t.store.snapshotAt("outcomes", new Date(Date.UTC(2024, 0, 3)))).toMatchObject({ ok: true, value: { id: snapshots[1] } });
+  });
+
+  it("refuses a backtest over more snapshots than its bound with too-many and the count", async () => {
+    const input = { rule: { set_added_min: 1 }, baseline: "previous" as const, lifecycle: null };
+    expect(await t.store.backtest("outcomes", { ...input, maxSnapshots: 1 })).toEqual({ ok: false, error: "too-many", count: 2 });
+    expect(await t.store.backtest("outcomes", { ...input, maxSnapshots: 2 })).toMatchObject({ ok: true, value: { evaluated: 2 } });
+  });
+
+  it("answers a secret rotation of anything but a webhook subscription with not-found", async () => {
+    expect(await t.store.rotateSecret("outcomes", sub.id, "whsec_x")).toEqual({ ok: false, error: "not-found" });
+    expect(await t.store.rotateSecret("outcomes", UNKNOWN, "whsec_x")).toEqual({ ok: false, error: "not-found" });
   });
 });

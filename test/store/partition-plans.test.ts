@@ -111,7 +111,7 @@ async function rulesV2Queries(id: string, personaSub: string) {
   await store.updateSubscription(id, personaSub, { baseline: "last_notified" }, "tester", newSecret());
   const latest = (await store.listSnapshots(id, 1))[0]!.id;
   expect(await store.explain(id, personaSub, latest)).toMatchObject({ ok: true, value: { matched: expect.any(Boolean) } });
-  expect(await store.backtest(id, { rule: { set_added_min: 1 }, baseline: { at_offset_ms: 60_000 }, lifecycle, from: new Date(0), to: new Date(), maxSnapshots: 10_000 })).toHaveProperty("firings");
+  expect(await store.backtest(id, { rule: { set_added_min: 1 }, baseline: { at_offset_ms: 60_000 }, lifecycle, from: new Date(0), to: new Date(), maxSnapshots: 10_000 })).toHaveProperty("value.firings");
 }
 
 describe("partitioned by dashboard_id", () => {

@@ -28,9 +28,9 @@ export function backtestRoutes({ store }: ApiDeps) {
       to,
       maxSnapshots: MAX_BACKTEST_SNAPSHOTS,
     });
-    if ("error" in result) {
+    if (!result.ok) {
       throw validationProblem([{ pointer: "/to", detail: `the range holds more than ${MAX_BACKTEST_SNAPSHOTS} snapshots; narrow it with from and to` }]);
     }
-    return c.json(result, 200);
+    return c.json(result.value, 200);
   });
 }

@@ -32,8 +32,8 @@ export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
       const { id, ...settings } = body;
       requireSafeUrl(settings.source_url, "/source_url", limits.webhookAllowPrivate);
       const created = await store.createDashboard(id, { ...DEFAULT_SETTINGS, ...settings }, principal.sub);
-      if (created === "conflict") throw new HttpProblem("conflict", `dashboard ${id} already exists`);
-      return c.json(dashboardView(created, principal), 201);
+      if (!created.ok) throw new HttpProblem("conflict", `dashboard ${id} already exists`);
+      return c.json(dashboardView(created.value, principal), 201);
     })
     .get("/", async (c) => {
       const q = parseQuery(dashboardListQuerySchema, c.req.query());

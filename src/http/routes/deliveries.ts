@@ -37,7 +37,11 @@ export function deliveryRoutes({ store, kickDelivery }: ApiDeps) {
         throw new HttpProblem("not-found", "delivery does not exist");
       }
       const retried = await store.retryDelivery(dashboard.id, id);
-      switch (retried) {
+      if (retried.ok) {
+        kickDelivery?.();
+        return c.json(retried.value);
+      }
+      switch (retried.error) {
         case "not-found":
           throw new HttpProblem("not-found", "delivery does not exist");
         case "conflict":
@@ -47,8 +51,7 @@ export function deliveryRoutes({ store, kickDelivery }: ApiDeps) {
         case "spent":
           throw new HttpProblem("conflict", `a delivery takes at most ${MAX_ATTEMPTS_PER_DELIVERY} attempts`);
         default:
-          kickDelivery?.();
-          return c.json(retried);
+          return retried satisfies never;
       }
     });
 }

@@ -15,7 +15,7 @@ export function rotateSecretRoutes({ store }: ApiDeps) {
       throw new HttpProblem("conflict", `a ${found.subscriber_kind} subscription has no secret to rotate (a fallback's secret is not rotated)`);
     }
     const secret = newSecret();
-    if (!(await store.rotateSecret(dashboard.id, found.id, secret))) throw new HttpProblem("not-found", "subscription does not exist");
+    if (!(await store.rotateSecret(dashboard.id, found.id, secret)).ok) throw new HttpProblem("not-found", "subscription does not exist");
     return c.json({ secret });
   });
 }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { readJson } from "../body.js";
 import type { ApiDeps, Env } from "../context.js";
 import { sha256 } from "../../app/content-hash.js";
+import { failure } from "../../store/result.js";
 import { HttpProblem, validationProblem } from "../problem.js";
 import { snapshotsQuerySchema } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
@@ -51,18 +52,18 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
       const query = parseQuery(snapshotsQuerySchema, c.req.query());
       if (query.at !== undefined) {
         const snapshot = await store.snapshotAt(dashboard.id, new Date(query.at));
-        if (!snapshot) throw new HttpProblem("not-found", `no snapshot was taken at or before ${query.at}`);
-        if (snapshot === "gone") throw goneProblem();
-        return c.json({ snapshot });
+        if (snapshot.ok) return c.json({ snapshot: snapshot.value });
+        if (snapshot.error === "gone") throw goneProblem();
+        throw new HttpProblem("not-found", `no snapshot was taken at or before ${query.at}`);
       }
       return c.json({ snapshots: await store.listSnapshots(dashboard.id, query.limit) });
     })
     .get("/:id/snapshots/:snapshot_id", dashboardFromPath(store), async (c) => {
       const dashboard = c.get("dashboard");
       const id = c.req.param("snapshot_id");
-      const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : null;
-      if (!snapshot) throw new HttpProblem("not-found", "snapshot does not exist");
-      if (snapshot === "gone") throw goneProblem();
-      return c.json({ snapshot });
+      const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : failure("not-found");
+      if (snapshot.ok) return c.json({ snapshot: snapshot.value });
+      if (snapshot.error === "gone") throw goneProblem();
+      throw new HttpProblem("not-found", "snapshot does not exist");
     });
 }

@@ -66,7 +66,7 @@ export async function alertingDashboard(store: Store, dashboardId: string, specs
     metadata: {},
     source_url: null,
   });
-  if (created === "conflict") throw new Error(`dashboard ${dashboardId} exists`);
+  if (!created.ok) throw new Error(`dashboard ${dashboardId} exists`);
   const subscriptions = [];
   for (const spec of specs) {
     const { subscription } = await store.createSubscription(

@@ -122,7 +122,7 @@ export async function clientOn(h: Harness, node: HubNode, sub: string, roles: st
 
 export async function createDashboard(store: Store, id: string): Promise<void> {
   const created = await store.createDashboard(id, DEFAULT_SETTINGS);
-  if (created === "conflict") throw new Error(`dashboard ${id} exists`);
+  if (!created.ok) throw new Error(`dashboard ${id} exists`);
 }
 
 let rowCounter = 0;
@@ -132,7 +132,7 @@ export async function commitSnapshot(store: Store, dashboardId: string): Promise
   rowCounter += 1;
   const latest = await store.listSnapshots(dashboardId, 1);
   const found = latest[0] ? await store.getSnapshot(dashboardId, latest[0].id) : null;
-  const previous = found && found !== "gone" ? found.rows : [];
+  const previous = found?.ok ? found.value.rows : [];
   const result = await store.ingestSnapshot({
     dashboardId,
     rows: [...previous, { id: `r${rowCounter}` }],
