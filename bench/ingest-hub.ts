@@ -42,6 +42,8 @@ export async function startBenchHub(o: HubOptions): Promise<BenchHub> {
       // The 1 000-subscription shape has one owner (the bench admin).
       MAX_SUBSCRIPTIONS_PER_OWNER: "1000",
       LOG_LEVEL: "info",
+      // A knob for the bench's own questions (e.g. what a cache miss on every ingest costs).
+      ...(process.env.SNAPSHOT_CACHE_BYTES ? { SNAPSHOT_CACHE_BYTES: process.env.SNAPSHOT_CACHE_BYTES } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

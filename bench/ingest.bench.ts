@@ -138,7 +138,8 @@ async function oneNode(t: Target, out: Record<string, Figures>) {
 
 async function roundRobin(t: Target, out: Record<string, Figures>) {
   await dashboard(t, "rr", 100);
-  await load(t, ["rr"], WARMUP, 1, 100);
+  // Every node as warm as the single node is: each takes WARMUP snapshots before the measured ones.
+  await load(t, ["rr"], WARMUP * t.hubs.length, 1, 100);
   out[ROUND_ROBIN] = await load(t, ["rr"], N, 1, 100);
 }
 

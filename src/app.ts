@@ -1,7 +1,6 @@
 // createApp builds the HTTP surface from injected parts, so tests run it in-process with app.request().
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Registry } from "prom-client";
 import { bearerToken, type VerifyToken } from "./http/auth.js";
 import type { ApiDeps, Env } from "./http/context.js";
@@ -100,15 +99,11 @@ export function createApp(appDeps: AppDeps): Hono<Env> {
     }
     await next();
   });
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new HttpProblem("payload-too-large", `request bodies are limited to ${deps.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  app.use("/api/*", async (c, next) => {
+    // A body without a length (chunked) is bounded as it is read (readJson, http/body.ts).
+    c.set("maxBodyBytes", deps.maxBodyBytes);
+    await next();
+  });
 
   app.route("/api/dashboard", dashboardRoutes(deps));
   app.route("/api/dashboard", snapshotRoutes(deps));

@@ -1,7 +1,12 @@
-// Reads a JSON body once the size limit (enforced by the bodyLimit middleware, chunked bodies included)
-// has let it through.
+// Reads a JSON body, bounded by MAX_BODY_BYTES whether or not it announced its length.
+//
+// On the Node server the body is read straight from the socket's request stream: going through the web
+// `Request` (a ReadableStream made from it, then `text()`) cost about 0.3 ms of a 1 000-row snapshot post.
+// Elsewhere (app.request in tests, another runtime) the web body is read, with the same bound.
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { checkJson } from "../input/json-guard.js";
+import type { Env } from "./context.js";
 import { HttpProblem, validationProblem } from "./problem.js";
 
 export interface JsonBody {
@@ -9,8 +14,10 @@ export interface JsonBody {
   text: string;
 }
 
-export async function readJson(c: Context): Promise<JsonBody> {
-  const text = await c.req.text();
+const tooLarge = (max: number) => new HttpProblem("payload-too-large", `request bodies are limited to ${max} bytes`);
+
+export async function readJson<E extends Env>(c: Context<E>): Promise<JsonBody> {
+  const text = await readBodyText(c, c.get("maxBodyBytes") ?? Number.POSITIVE_INFINITY);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -20,4 +27,27 @@ export async function readJson(c: Context): Promise<JsonBody> {
   const bad = checkJson(value);
   if (bad) throw validationProblem([bad]);
   return { value, text };
+}
+
+async function readBodyText(c: Context, max: number): Promise<string> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const add = (chunk: Uint8Array) => {
+    size += chunk.length;
+    if (size > max) throw tooLarge(max);
+    chunks.push(chunk);
+  };
+  if (incoming && !incoming.readableEnded) {
+    for await (const chunk of incoming) add(chunk as Buffer);
+  } else {
+    const reader = c.req.raw.body?.getReader();
+    for (;;) {
+      if (!reader) break;
+      const { done, value } = await reader.read();
+      if (done) break;
+      add(value);
+    }
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }

@@ -22,5 +22,6 @@ export interface ApiDeps {
 }
 
 export interface Env {
-  Variables: { principal: Principal; requestId: string; log: Logger };
+  /** maxBodyBytes: MAX_BODY_BYTES, which readJson bounds every body by (http/body.ts). */
+  Variables: { principal: Principal; requestId: string; log: Logger; maxBodyBytes: number };
 }

@@ -1,6 +1,7 @@
 // The body limit over a real socket: a body announced over MAX_BODY_BYTES gets a 413 that the client
 // reads, even a client that sends its whole body before it reads (as blocking clients do), and the
 // connection closes once the answer is out.
+import { request } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo, Socket } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
@@ -87,6 +88,26 @@ describe("a body announced over MAX_BODY_BYTES, over a real socket", () => {
     expect(after).toBeLessThan(LINGER_MS + 3000);
     socket.destroy();
   }, 20_000);
+
+  it("bounds a chunked body (no content-length) as it is read: 413, and nothing is created", async () => {
+    const admin = await t.token({ sub: "chunked", roles: ["admin"] });
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/api/dashboard", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" } }, (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      // Valid JSON throughout, so only the size can refuse it: {"id":"chunked-too-big","name":"xxxx…"}.
+      req.write('{"id":"chunked-too-big","name":"');
+      for (let sent = 0; sent <= LIMIT; sent += 4096) req.write("x".repeat(4096));
+      req.end('"}');
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).type).toMatch(/\/payload-too-large$/);
+    const listed = await fetch(`http://127.0.0.1:${port}/api/dashboard/chunked-too-big`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(listed.status).toBe(404);
+  });
 
   it("still takes a body within the limit on the same kind of connection", async () => {
     const admin = await t.token({ sub: "ok", roles: ["admin"] });
