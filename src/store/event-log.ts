@@ -121,13 +121,15 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
 async function lastPersonaSeqs(tx: Db, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
   const personas = [...new Set(drafts.flatMap((d) => (d.persona ? [d.persona] : [])))];
   if (personas.length === 0) return new Map();
+  // One backward index probe per persona (events_dashboard_persona_seq), so the cost does not grow with the
+  // log: `max(seq) ... group by persona` read every persona event of the dashboard (11.6 ms at 50 000).
   // One array parameter, not one per persona: the statement's text stays the same, so it stays prepared.
-  const found = await query<{ persona: string; seq: string | number }>(
+  const found = await query<{ persona: string; seq: string | number | null }>(
     tx,
-    sql`select persona, max(seq) as seq from events
-        where dashboard_id = ${dashboardId} and persona = any(${arrayLiteral(personas)}::text[]) group by persona`,
+    sql`select p.persona, (select e.seq from events e where e.dashboard_id = ${dashboardId} and e.persona = p.persona order by e.seq desc limit 1) as seq
+        from unnest(${arrayLiteral(personas)}::text[]) as p(persona)`,
   );
-  return new Map(found.map((r) => [r.persona, Number(r.seq)]));
+  return new Map(found.flatMap((r) => (r.seq === null ? [] : [[r.persona, Number(r.seq)] as const])));
 }
 
 export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Promise<EventPage> {
