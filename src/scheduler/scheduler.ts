@@ -67,14 +67,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // dashboard id → its chain of instants in flight
   const active = new Map<string, Promise<number>>();
 
-  async function snapshot(d: ScheduledDashboard, slot: Date): Promise<boolean> {
+  async function snapshot(dashboard: ScheduledDashboard, slot: Date): Promise<boolean> {
     const key = `scheduler:${slot.toISOString()}`;
     // The key is completed inside the ingest transaction, as for the HTTP route: a node that dies right
     // after the commit cannot leave the instant open for another node to snapshot again.
-    const write = await options.writes.writeSnapshot(d.id, { key, requestHash: sha256(key) }, async () => {
-      const source = await fetchSource(d.source_url!, d.id_field, options.source);
+    const write = await options.writes.writeSnapshot(dashboard.id, { key, requestHash: sha256(key) }, async () => {
+      const source = await fetchSource(dashboard.source_url!, dashboard.id_field, options.source);
       if (source.ok) return { ingest: { rows: source.body.rows, primaryMetric: source.body.primary_metric, takenAt: null, actor: SCHEDULER_ACTOR } };
-      options.logger.warn({ dashboard_id: d.id, instant: slot.toISOString(), error: source.error }, "scheduled snapshot skipped");
+      options.logger.warn({ dashboard_id: dashboard.id, instant: slot.toISOString(), error: source.error }, "scheduled snapshot skipped");
       return { skip: { status: 502, body: { error: source.error } } };
     });
     return write.state === "committed";

@@ -41,7 +41,8 @@ describe("the persona chain lookup", () => {
       await store.createSubscription({ dashboard_id: "chain", subscriber_kind: "persona", subscriber_id: persona, threshold_json: { value_delta_pct: 0.01, on_field: "score" }, fallback: null, owner: "o" }, { secret: null, fallback_secret: null }, "o");
     }
     await store.ingestSnapshot({ dashboardId: "chain", rows: [{ id: "a", score: 1 }], primaryMetric: null, takenAt: null, actor: "t" });
-    const [{ head }] = await admin<{ head: number }[]>`select head_seq::int as head from dashboards where id = 'chain'`;
+    const [dashboard] = await admin<{ head: number }[]>`select head_seq::int as head from dashboards where id = 'chain'`;
+    const head = dashboard!.head;
     // A long log of other personas' alerts after the head, then the head moved past it.
     await admin`insert into events (dashboard_id, seq, kind, at, actor, data, persona)
                 select 'chain', ${head} + g, 'alert.matched', now(), 't', '{}'::jsonb, 'other-' || (g % 50) from generate_series(1, 20000) g`;
@@ -55,7 +56,7 @@ describe("the persona chain lookup", () => {
     const lookup = captured.filter((c) => /\bfrom unnest\(/.test(c.query) && /\bpersona\b/.test(c.query));
     expect(lookup).toHaveLength(1);
     const [row] = await admin.unsafe(`explain (format json) ${lookup[0]!.query}`, lookup[0]!.params as never[]);
-    const nodes = nodesOf((row as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan);
+    const nodes = nodesOf((row as unknown as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan);
     expect(nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"]?.startsWith("events"))).toEqual([]);
     expect(nodes.some((n) => n["Node Type"] === "Index Only Scan" || n["Node Type"] === "Index Scan")).toBe(true);
   });

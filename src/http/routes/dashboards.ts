@@ -20,8 +20,8 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
 };
 
 /** A dashboard as this caller may see it: its source_url (a fetchable address, perhaps with a key in it) only to its owner and admins. */
-export function dashboardView(d: Dashboard, p: Principal): Dashboard {
-  return ownsOrAdmin(p, d.owner) ? d : { ...d, source_url: null };
+export function dashboardView(dashboard: Dashboard, viewer: Principal): Dashboard {
+  return ownsOrAdmin(viewer, dashboard.owner) ? dashboard : { ...dashboard, source_url: null };
 }
 
 export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
