@@ -22,7 +22,7 @@ const MEANINGS: Record<string, string> = {
   DELIVERY_RETRY_SCHEDULE: "delay before each delivery attempt, ms, each counted from the previous failure (the first from the alert)",
   MAX_BODY_BYTES: "request body limit, chunked bodies included → 413",
   MAX_ROWS: "rows per snapshot → 413",
-  SNAPSHOT_CACHE_BYTES: "per node: the latest snapshots kept parsed for the next diff, bounded by their JSON size (0: off)",
+  SNAPSHOT_CACHE_BYTES: "per node: snapshots kept parsed (each dashboard's latest, and those read as baselines), bounded by their JSON size (0: off)",
   MAX_PAGE_BYTES: "JSON bytes of one `GET .../events` page and of the hub's replay pages; a single larger event comes alone",
   WS_MAX_FRAME_BYTES: "inbound WebSocket frame → close 1009",
   WS_OUTBOUND_BUDGET_BYTES: "per-connection send buffer before events are dropped for a `slow_consumer` gap",
