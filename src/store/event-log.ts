@@ -4,7 +4,7 @@ import type { EventKind, LogEntry } from "../protocol/event.js";
 import { canonicalJson, dataMembers } from "../event-text.js";
 import { arrayLiteral, query, type Db, type Tx } from "./database.js";
 import { writeInOrder, type PendingWrite } from "./in-order.js";
-import { toLogEntries, toLogEntry } from "./mappers.js";
+import { toLogEntries } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
 
@@ -32,16 +32,24 @@ interface PlannedRow {
 }
 
 /** The rows as one JSON array, each data text spliced in as made (the hub's frames reuse the same texts). */
-const rowsJson = (rows: PlannedRow[]): string =>
-  "[" +
-  rows
-    .map(
-      (r) =>
-        `{"seq":${r.seq},"kind":${JSON.stringify(r.kind)},"data":${r.dataText},"snapshot_id":${JSON.stringify(r.snapshot_id)},` +
-        `"persona":${JSON.stringify(r.persona)},"prev_seq":${r.prev_seq ?? "null"},"diff":${JSON.stringify(r.diff)}}`,
-    )
-    .join(",") +
-  "]";
+function rowsJson(rows: PlannedRow[]): string {
+  // A commit's rows share a few kinds, one snapshot id and their personas: each is quoted once.
+  const quoted = new Map<string, string>();
+  const quote = (text: string | null): string => {
+    if (text === null) return "null";
+    let q = quoted.get(text);
+    if (q === undefined) quoted.set(text, (q = JSON.stringify(text)));
+    return q;
+  };
+  const parts: string[] = [];
+  for (const r of rows) {
+    parts.push(
+      `{"seq":${r.seq},"kind":${quote(r.kind)},"data":${r.dataText},"snapshot_id":${quote(r.snapshot_id)},"persona":${quote(r.persona)},` +
+        `"prev_seq":${r.prev_seq ?? "null"},"diff":${r.diff === null ? "null" : JSON.stringify(r.diff)}}`,
+    );
+  }
+  return `[${parts.join(",")}]`;
+}
 
 /** Events numbered and ready to write: everything an append needs to read has been read. */
 export interface PlannedAppend {
@@ -89,7 +97,11 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
 /** Numbers the drafts after `headSeq`; reads only the persona chain (`prev_seq`) when there are persona events. */
 export async function planAppend(tx: Db, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<PlannedAppend> {
   const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
-  const rows = drafts.map((d, i) => {
+  const atText = at.toISOString();
+  const rows: PlannedRow[] = [];
+  const entries: LogEntry[] = [];
+  // One pass, one row and one entry per draft: an alert-heavy commit has a thousand of them.
+  drafts.forEach((d, i) => {
     const persona = d.persona ?? null;
     const seq = headSeq + i + 1;
     let prevSeq: number | null = null;
@@ -97,25 +109,21 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
       prevSeq = prevByPersona.get(persona) ?? 0;
       prevByPersona.set(persona, seq);
     }
-    return { dashboardId, seq, kind: d.kind, at, actor, data: d.data, persona, prevSeq, snapshotId: d.diffOf ?? null, diff: null, own: d.ownDiff === true };
-  });
-  return {
-    dashboardId,
-    at,
-    actor,
-    rows: rows.map((r) => ({
-      seq: r.seq,
-      kind: r.kind,
+    const snapshotId = d.diffOf ?? null;
+    const own = d.ownDiff === true;
+    rows.push({
+      seq,
+      kind: d.kind,
       // The diff stays in the data only when it is neither the snapshot's nor stored beside it.
-      dataText: r.snapshotId || r.own || r.data.diff === undefined ? `{${dataMembers(r.data)}}` : canonicalJson(r.data),
-      snapshot_id: r.snapshotId,
-      persona: r.persona,
-      prev_seq: r.prevSeq,
-      diff: r.own ? JSON.stringify(r.data.diff ?? null) : null,
-    })),
-    entries: rows.map((r) => toLogEntry(r, null)),
-    head: headSeq + drafts.length,
-  };
+      dataText: snapshotId || own || d.data.diff === undefined ? `{${dataMembers(d.data)}}` : canonicalJson(d.data),
+      snapshot_id: snapshotId,
+      persona,
+      prev_seq: prevSeq,
+      diff: own ? JSON.stringify(d.data.diff ?? null) : null,
+    });
+    entries.push({ event: { dashboard_id: dashboardId, seq, kind: d.kind, at: atText, actor, data: d.data }, persona, prev_seq: prevSeq });
+  });
+  return { dashboardId, at, actor, rows, entries, head: headSeq + drafts.length };
 }
 
 async function lastPersonaSeqs(tx: Db, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {

@@ -25,31 +25,31 @@ export function alertDrafts(
     if (d.emit === null) continue;
     const s = d.subject;
     const persona = s.subscriber_kind === "persona" ? s.subscriber_id : null;
-    const who = { subscription_id: s.id, subscriber_kind: s.subscriber_kind, subscriber_id: redactSubscriber(s.subscriber_kind, s.subscriber_id) };
+    const subscriberId = redactSubscriber(s.subscriber_kind, s.subscriber_id);
+    // Built member by member rather than spread: an alert-heavy commit makes a thousand of these. Key order
+    // is free: every writer puts data's keys in jsonb order (event-text.ts).
     if (d.emit.kind === "matched") {
       // Alerts on the snapshot before share the snapshot's diff (stored once, sent once); others carry their own.
       const shared = d.verdict.baselineId === previousId;
-      drafts.push({
-        kind: "alert.matched",
-        persona,
-        ...(shared ? { diffOf: snapshotId } : { ownDiff: true }),
-        data: {
-          ...who,
-          snapshot_id: snapshotId,
-          previous_snapshot_id: previousId,
-          // Named only for a subscription with a baseline of its own ("then also names", CONTRACT): a version 1
-          // alert keeps its shape and its bytes, which every topic it travels on carries again.
-          ...(s.baseline === "previous" ? {} : { baseline_snapshot_id: d.verdict.baselineId }),
-          diff: shared ? diff : d.verdict.diff,
-          trace: d.verdict.trace,
-          ...(s.lifecycle ? { suppressed: d.emit.suppressed } : {}),
-        },
-      });
+      const data: Record<string, unknown> = {
+        subscription_id: s.id,
+        subscriber_kind: s.subscriber_kind,
+        subscriber_id: subscriberId,
+        snapshot_id: snapshotId,
+        previous_snapshot_id: previousId,
+        diff: shared ? diff : d.verdict.diff,
+        trace: d.verdict.trace,
+      };
+      // Named only for a subscription with a baseline of its own ("then also names", CONTRACT): a version 1
+      // alert keeps its shape and its bytes, which every topic it travels on carries again.
+      if (s.baseline !== "previous") data.baseline_snapshot_id = d.verdict.baselineId;
+      if (s.lifecycle) data.suppressed = d.emit.suppressed;
+      drafts.push(shared ? { kind: "alert.matched", persona, diffOf: snapshotId, data } : { kind: "alert.matched", persona, ownDiff: true, data });
     } else {
       drafts.push({
         kind: "alert.resolved",
         persona,
-        data: { ...who, snapshot_id: snapshotId, fired_seq: d.emit.fired_seq, trace: resolvedTrace(d.verdict.trace, s) },
+        data: { subscription_id: s.id, subscriber_kind: s.subscriber_kind, subscriber_id: subscriberId, snapshot_id: snapshotId, fired_seq: d.emit.fired_seq, trace: resolvedTrace(d.verdict.trace, s) },
       });
     }
     emitted.push(d as Emitted);
