@@ -39,8 +39,17 @@ interface Result {
   saturation: { deliveries_per_s: number; cpu_us_per_delivery: number; deliveries: number; expected: number };
 }
 
-function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp, nodeArgs: string[] = []): Promise<{ pid: number; line: string; stop(): void; done: Promise<string> }> {
-  // node --import tsx, not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
+interface Running {
+  pid: number;
+  line: string;
+  /** What it has printed so far. */
+  output(): string;
+  stop(): void;
+  done: Promise<string>;
+}
+
+function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp, nodeArgs: string[] = []): Promise<Running> {
+  // node itself (with --import tsx for TypeScript), not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
   const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   const done = new Promise<string>((resolve) => child.once("exit", () => resolve(out)));
@@ -50,9 +59,9 @@ function runProcess(script: string, env: Record<string, string>, untilLine?: Reg
       const match = untilLine?.exec(out);
       // A profiled server must exit on its own to write the profile.
       const stop = () => child.kill(nodeArgs.includes("--cpu-prof") ? "SIGTERM" : "SIGKILL");
-      if (match) resolve({ pid: child.pid!, line: match[0], stop, done });
+      if (match) resolve({ pid: child.pid!, line: match[0], output: () => out, stop, done });
     });
-    if (!untilLine) resolve({ pid: child.pid!, line: "", stop: () => child.kill("SIGKILL"), done });
+    if (!untilLine) resolve({ pid: child.pid!, line: "", output: () => out, stop: () => child.kill("SIGKILL"), done });
     child.once("exit", (code) => untilLine && !untilLine.test(out) && reject(new Error(`${script} exited ${code}: ${out}`)));
   });
 }
@@ -78,7 +87,8 @@ async function once(kind: ServerKind, clients: number, token: string, dbUrl: str
     if (target === "dashwatch") await setUpDashwatch(base, token);
     const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: target, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients), BENCH_CASE: CASE }, undefined, TSX);
     const out = await gen.done;
-    const line = out.trim().split("\n").pop()!;
+    const line = out.trim().split("\n").pop() ?? "";
+    if (!line.startsWith("{")) throw new Error(`${kind}: the load generator gave no result; the server said:\n${server.output().slice(-4000)}`);
     return { ...(JSON.parse(line) as Result), target: kind };
   } finally {
     server.stop();
