@@ -67,6 +67,8 @@ function runProcess(script: string, env: Record<string, string>, untilLine?: Reg
 }
 
 const TSX = ["--import", "tsx"];
+/** Node flags for the Dashwatch servers only (both trees), e.g. GC settings to try: BENCH_HUB_NODE_ARGS="--max-semi-space-size=64". */
+const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter((a) => a.length > 0);
 
 /** The script and node flags of one server; a Dashwatch tree without a build runs its source under tsx. */
 function serverCommand(kind: ServerKind): { script: string; nodeArgs: string[]; env: Record<string, string> } {
@@ -75,7 +77,7 @@ function serverCommand(kind: ServerKind): { script: string; nodeArgs: string[]; 
   if (kind === "socketio") return { script: "bench/fanout/socketio-server.ts", nodeArgs: [...profile, ...TSX], env: {} };
   const root = kind === "dashwatch-base" ? BASE_ROOT! : ROOT;
   const compiled = existsSync(join(root, "dist/server.js"));
-  return { script: "bench/fanout/dashwatch-server.mjs", nodeArgs: [...profile, ...(compiled ? [] : TSX)], env: { BENCH_HUB_ROOT: root } };
+  return { script: "bench/fanout/dashwatch-server.mjs", nodeArgs: [...profile, ...HUB_NODE_ARGS, ...(compiled ? [] : TSX)], env: { BENCH_HUB_ROOT: root } };
 }
 
 async function once(kind: ServerKind, clients: number, token: string, dbUrl: string): Promise<Result> {
