@@ -27,3 +27,5 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)));
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+// A profiled server (BENCH_CPU_PROF) is stopped with SIGTERM and writes its profile as it exits.
+process.on("SIGTERM", () => process.exit(0));

@@ -1,8 +1,13 @@
 // Fan-out benchmark: Dashwatch against a raw `ws` broadcast and Socket.IO 4, side by side in one run.
 // Each configuration runs REPEAT times (fresh server each time); medians, spreads and ratios are printed
 // and written to bench/results/fanout.json (fanout-<case>.json for another BENCH_CASE, see cases.ts).
+// Dashwatch runs its compiled build when the tree has one (`npm run build`), as `npm start` does. An A/B
+// run sets BENCH_BASE_ROOT to a checkout of the baseline: "dashwatch-base" then runs that tree in the same
+// rounds, and the ratios compare the two within each round.
 // Usage: npx tsx bench/fanout/run.ts
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { mintToken } from "../../src/http/token.js";
@@ -16,23 +21,36 @@ if (!(CASE in CASES)) throw new Error(`BENCH_CASE must be one of ${Object.keys(C
 const SHAPE = CASES[CASE];
 const CLIENTS = (process.env.BENCH_CLIENTS ?? (SHAPE.personas > 0 ? "5000" : "1000,5000")).split(",").map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const TARGETS = (process.env.BENCH_TARGETS ?? "raw-ws,socketio,dashwatch").split(",") as TargetKind[];
+const BASE_ROOT = process.env.BENCH_BASE_ROOT;
+/** A server under test: one of the targets, or the baseline tree's Dashwatch. */
+type ServerKind = TargetKind | "dashwatch-base";
+const TARGETS = (process.env.BENCH_TARGETS ?? `raw-ws,socketio,dashwatch${BASE_ROOT ? ",dashwatch-base" : ""}`).split(",") as ServerKind[];
+if (TARGETS.includes("dashwatch-base") && !BASE_ROOT) throw new Error("dashwatch-base needs BENCH_BASE_ROOT");
 const SECRET = "fanout-bench-secret-fanout-bench-secret";
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-/** A folder: the Dashwatch server runs under `node --cpu-prof` and writes its profile there on exit. */
+/** A folder: every server runs under `node --cpu-prof` and writes its profile to <folder>/<target> on exit. */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
 interface Result {
-  target: TargetKind;
+  target: ServerKind;
   clients: number;
   rss_per_connection_bytes: number;
   fixed: { deliveries: number; expected: number; bytes_per_delivery: number; cpu_us_per_delivery: number; latency_ms: { p50: number; p99: number } };
   saturation: { deliveries_per_s: number; cpu_us_per_delivery: number; deliveries: number; expected: number };
 }
 
-function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp, nodeArgs: string[] = []): Promise<{ pid: number; line: string; stop(): void; done: Promise<string> }> {
-  // node --import tsx, not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+interface Running {
+  pid: number;
+  line: string;
+  /** What it has printed so far. */
+  output(): string;
+  stop(): void;
+  done: Promise<string>;
+}
+
+function runProcess(script: string, env: Record<string, string>, untilLine?: RegExp, nodeArgs: string[] = []): Promise<Running> {
+  // node itself (with --import tsx for TypeScript), not the tsx wrapper: the pid must be the server's own, for /proc CPU and RSS.
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   const done = new Promise<string>((resolve) => child.once("exit", () => resolve(out)));
   return new Promise((resolve, reject) => {
@@ -40,25 +58,40 @@ function runProcess(script: string, env: Record<string, string>, untilLine?: Reg
       out += c.toString();
       const match = untilLine?.exec(out);
       // A profiled server must exit on its own to write the profile.
-      const stop = () => child.kill(nodeArgs.length > 0 ? "SIGTERM" : "SIGKILL");
-      if (match) resolve({ pid: child.pid!, line: match[0], stop, done });
+      const stop = () => child.kill(nodeArgs.includes("--cpu-prof") ? "SIGTERM" : "SIGKILL");
+      if (match) resolve({ pid: child.pid!, line: match[0], output: () => out, stop, done });
     });
-    if (!untilLine) resolve({ pid: child.pid!, line: "", stop: () => child.kill("SIGKILL"), done });
+    if (!untilLine) resolve({ pid: child.pid!, line: "", output: () => out, stop: () => child.kill("SIGKILL"), done });
     child.once("exit", (code) => untilLine && !untilLine.test(out) && reject(new Error(`${script} exited ${code}: ${out}`)));
   });
 }
 
-async function once(kind: TargetKind, clients: number, token: string, dbUrl: string): Promise<Result> {
-  const script = { "raw-ws": "bench/fanout/raw-ws-server.ts", socketio: "bench/fanout/socketio-server.ts", dashwatch: "bench/fanout/dashwatch-server.ts" }[kind];
-  const profile = kind === "dashwatch" && CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
-  const server = await runProcess(script, { BENCH_DATABASE_URL: dbUrl, BENCH_JWT_SECRET: SECRET }, /\{"port":\d+\}/, profile);
+const TSX = ["--import", "tsx"];
+/** Node flags for the Dashwatch servers only (both trees), e.g. GC settings to try: BENCH_HUB_NODE_ARGS="--max-semi-space-size=64". */
+const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter((a) => a.length > 0);
+
+/** The script and node flags of one server; a Dashwatch tree without a build runs its source under tsx. */
+function serverCommand(kind: ServerKind): { script: string; nodeArgs: string[]; env: Record<string, string> } {
+  const profile = CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(CPU_PROF_DIR, kind)}`] : [];
+  if (kind === "raw-ws") return { script: "bench/fanout/raw-ws-server.ts", nodeArgs: [...profile, ...TSX], env: {} };
+  if (kind === "socketio") return { script: "bench/fanout/socketio-server.ts", nodeArgs: [...profile, ...TSX], env: {} };
+  const root = kind === "dashwatch-base" ? BASE_ROOT! : ROOT;
+  const compiled = existsSync(join(root, "dist/server.js"));
+  return { script: "bench/fanout/dashwatch-server.mjs", nodeArgs: [...profile, ...HUB_NODE_ARGS, ...(compiled ? [] : TSX)], env: { BENCH_HUB_ROOT: root } };
+}
+
+async function once(kind: ServerKind, clients: number, token: string, dbUrl: string): Promise<Result> {
+  const command = serverCommand(kind);
+  const server = await runProcess(command.script, { ...command.env, BENCH_DATABASE_URL: dbUrl, BENCH_JWT_SECRET: SECRET }, /\{"port":\d+\}/, command.nodeArgs);
   const base = `http://127.0.0.1:${(JSON.parse(server.line) as { port: number }).port}`;
+  const target: TargetKind = kind === "dashwatch-base" ? "dashwatch" : kind;
   try {
-    if (kind === "dashwatch") await setUpDashwatch(base, token);
-    const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: kind, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients), BENCH_CASE: CASE });
+    if (target === "dashwatch") await setUpDashwatch(base, token);
+    const gen = await runProcess("bench/fanout/loadgen.ts", { TARGET: target, BASE_URL: base, TOKEN: token, SERVER_PID: String(server.pid), CLIENTS: String(clients), BENCH_CASE: CASE }, undefined, TSX);
     const out = await gen.done;
-    const line = out.trim().split("\n").pop()!;
-    return JSON.parse(line) as Result;
+    const line = out.trim().split("\n").pop() ?? "";
+    if (!line.startsWith("{")) throw new Error(`${kind}: the load generator gave no result; the server said:\n${server.output().slice(-4000)}`);
+    return { ...(JSON.parse(line) as Result), target: kind };
   } finally {
     server.stop();
     await server.done;
@@ -67,9 +100,11 @@ async function once(kind: TargetKind, clients: number, token: string, dbUrl: str
 
 /** The bench dashboard, and in the persona cases one matching persona subscription per channel. */
 async function setUpDashwatch(base: string, token: string) {
+  // Only 201: a 409 is a quota (MAX_SUBSCRIPTIONS_PER_OWNER), and a case short of its subscriptions
+  // measures fewer deliveries per snapshot than it claims while the load generator waits for the rest.
   const call = async (path: string, body: unknown) => {
     const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    if (res.status !== 201 && res.status !== 409) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   };
   await call("/api/dashboard", { id: "bench", ...SHAPE.dashboard });
   for (let i = 0; i < SHAPE.personas; i += 25) {
@@ -81,6 +116,8 @@ async function setUpDashwatch(base: string, token: string) {
   }
 }
 
+/** Deliveries received of those expected, per phase: short of 100 % means the figures cover less than the case. */
+const delivered = (r: Result) => `${fmt((100 * r.fixed.deliveries) / r.fixed.expected, 1)} % / ${fmt((100 * r.saturation.deliveries) / r.saturation.expected, 1)} %`;
 const spread = (values: number[]) => `${fmt(Math.min(...values))}..${fmt(Math.max(...values))}`;
 
 const token = await mintToken(SECRET, { sub: "bench", roles: ["admin"], expiresIn: "2h" });
@@ -98,7 +135,7 @@ try {
         try {
           const result = await once(kind, clients, token, url.toString());
           results.push(result);
-          console.error(`${kind} N=${clients} run ${r + 1}: ${fmt(result.saturation.deliveries_per_s, 0)} deliveries/s, ${fmt(result.saturation.cpu_us_per_delivery)} µs CPU/delivery, p99 ${fmt(result.fixed.latency_ms.p99)} ms`);
+          console.error(`${kind} N=${clients} run ${r + 1}: ${fmt(result.saturation.deliveries_per_s, 0)} deliveries/s, ${fmt(result.saturation.cpu_us_per_delivery)} µs CPU/delivery, p99 ${fmt(result.fixed.latency_ms.p99)} ms, delivered ${delivered(result)}`);
         } finally {
           await admin.unsafe(`drop database if exists ${db} with (force)`);
         }
@@ -128,11 +165,11 @@ const summary = CLIENTS.flatMap((clients) =>
 );
 
 console.log(`\nfan-out, case ${CASE} (median of runs, spread in brackets)`);
-console.log("target     N     µs CPU/delivery    deliveries/s          p50 ms @20k/s    p99 ms @20k/s     KB RSS/conn");
+console.log("target         N     µs CPU/delivery    deliveries/s          p50 ms @20k/s    p99 ms @20k/s     KB RSS/conn");
 for (const s of summary) {
   const col = (v: number[], d = 2) => `${fmt(median(v), d)} [${spread(v)}]`.padEnd(20);
   console.log(
-    `${s.target.padEnd(10)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)} ${fmt(median(s.bytes_per_delivery), 0)} B/delivery`,
+    `${s.target.padEnd(14)} ${String(s.clients).padEnd(5)} ${col(s.cpu_us_per_delivery)} ${col(s.deliveries_per_s, 0)} ${col(s.p50_ms_at_20k)} ${col(s.p99_ms_at_20k)} ${col(s.rss_kb_per_connection, 1)} ${fmt(median(s.bytes_per_delivery), 0)} B/delivery`,
   );
 }
 // The machine's speed drifts between runs, so each run's three servers (measured back to back) are
@@ -146,15 +183,19 @@ const METRICS: [string, Metric][] = [
 ];
 const ratios: Record<string, Record<string, number[]>> = {};
 console.log("\nratios, Dashwatch / baseline within each run: median [spread]");
+// The baseline tree's own ratios too, so an A/B run shows both sides against the same raw `ws` runs.
+const PAIRS = ([["dashwatch", "raw-ws"], ["dashwatch", "socketio"], ["dashwatch", "dashwatch-base"], ["dashwatch-base", "raw-ws"]] as const).filter(
+  ([dw, base]) => TARGETS.includes(dw) && TARGETS.includes(base),
+);
 for (const clients of CLIENTS) {
-  const runs = (t: TargetKind) => results.filter((r) => r.target === t && r.clients === clients);
-  const dw = runs("dashwatch");
-  for (const base of (["raw-ws", "socketio"] as const).filter((t) => TARGETS.includes(t))) {
+  const runs = (t: ServerKind) => results.filter((r) => r.target === t && r.clients === clients);
+  for (const [side, base] of PAIRS) {
+    const dw = runs(side);
     const b = runs(base);
-    const key = `N=${clients} vs ${base}`;
+    const key = `N=${clients} ${side === "dashwatch" ? "" : `${side} `}vs ${base}`;
     ratios[key] = Object.fromEntries(METRICS.map(([name, f]) => [name, dw.map((r, i) => f(r) / f(b[i]!))]));
     const cells = Object.entries(ratios[key]).map(([name, v]) => `${name} ${fmt(median(v))}x [${spread(v)}]`);
-    console.log(`${key.padEnd(20)}: ${cells.join(", ")}`);
+    console.log(`${key.padEnd(34)}: ${cells.join(", ")}`);
   }
 }
 writeResult(CASE === "broadcast" ? "fanout" : `fanout-${CASE}`, { case: CASE, clients: CLIENTS, repeat: REPEAT, results, summary, ratios });

@@ -16,3 +16,5 @@ const server = createServer((req, res) => {
 const io = new Server(server, { transports: ["websocket"], serveClient: false });
 io.on("connection", (socket) => void socket.join("bench"));
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+// A profiled server (BENCH_CPU_PROF) is stopped with SIGTERM and writes its profile as it exits.
+process.on("SIGTERM", () => process.exit(0));

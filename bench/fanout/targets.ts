@@ -14,6 +14,8 @@ export interface Target {
   publish(sentAt: number, n: number): Promise<void>;
   /** The send time of the snapshot that appended `seq`. */
   sentAtOf(seq: number): number | undefined;
+  /** The highest seq a publish has appended so far; 0 where messages carry none. */
+  lastSeq(): number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -41,6 +43,7 @@ export function createTarget(kind: TargetKind, base: string, token: string, benc
           }),
         publish: async (t, n) => void (await post(`${base}/publish`, JSON.stringify({ t, n, pad }))),
         sentAtOf: () => undefined,
+        lastSeq: () => 0,
       };
     case "socketio":
       return {
@@ -53,9 +56,11 @@ export function createTarget(kind: TargetKind, base: string, token: string, benc
           }),
         publish: async (t, n) => void (await post(`${base}/publish`, JSON.stringify({ t, n, pad }))),
         sentAtOf: () => undefined,
+        lastSeq: () => 0,
       };
     case "dashwatch": {
       const sentAt = new Map<number, number>();
+      let lastSeq = 0;
       return {
         connect: (onMessage, i) =>
           new Promise((resolve, reject) => {
@@ -80,8 +85,10 @@ export function createTarget(kind: TargetKind, base: string, token: string, benc
             seq_range: { from: number; to: number };
           };
           for (let seq = answer.seq_range.from; seq <= answer.seq_range.to; seq++) sentAt.set(seq, t);
+          lastSeq = Math.max(lastSeq, answer.seq_range.to);
         },
         sentAtOf: (seq) => sentAt.get(seq),
+        lastSeq: () => lastSeq,
       };
     }
     default:

@@ -299,6 +299,8 @@ export class Session {
 
   private close(code: number, reason: string) {
     if (this.disposed) return;
+    // A frame the writer holds for the end of the turn belongs before the close frame.
+    this.writer.sendHeld();
     this.ws.close(code, reason);
     this.dispose();
   }

@@ -3,13 +3,15 @@
 // is safe because ws writes synchronously whenever compression is off (raw-socket.ts refuses to build
 // a server with it) and no Blob is sent (the hub sends none), so the order of bytes on the socket is the
 // order of calls. Writes are coalesced per loop turn
-// (coalesce.ts). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
+// (coalesce.ts): the turn's first frame waits here, not in the stream, so a frame the writer holds goes out
+// after anything ws writes meanwhile (a ping: control frames may come between messages), and it is sent
+// before a close the session starts (sendHeld). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
 // the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
 // and once the socket has drained to half the budget the client gets one
 // `gap {reason: "slow_consumer", recoverable: true}` per range to replay from the log. Memory per
 // connection stays under about twice the budget, plus one loop turn's frames, whatever the client does.
 import type { GapReason, ServerFrame } from "../protocol/frames.js";
-import type { Coalescer, Corkable } from "./coalesce.js";
+import type { Coalescer, Corkable, Deferred } from "./coalesce.js";
 import { encodeFrame } from "./wire.js";
 
 const OPEN = 1;
@@ -51,7 +53,7 @@ interface Dropped {
   to: number;
 }
 
-export class Writer {
+export class Writer implements Deferred {
   private dropped: Map<string, Dropped> | undefined;
   private isCongested = false;
   private slowTimer: NodeJS.Timeout | undefined;
@@ -60,6 +62,8 @@ export class Writer {
   // they are not a sign of a slow client. The backlog is what is still waiting from earlier turns.
   private turn = -1;
   private turnBytes = 0;
+  /** The turn's first frame, not yet in the stream; written at the end of the turn, or corked with a second. */
+  private held: Buffer | undefined;
   private drainCallback: (() => void) | undefined;
 
   constructor(
@@ -73,9 +77,9 @@ export class Writer {
     return this.isCongested;
   }
 
-  /** Bytes held for this connection, corked or refused by the kernel. */
+  /** Bytes held for this connection: by the writer, corked, or refused by the kernel. */
   get bufferedBytes(): number {
-    return this.stream.writableLength;
+    return this.stream.writableLength + (this.held?.length ?? 0);
   }
 
   /** Writes an event frame, or adds it to its range's gap when over budget. True when written. */
@@ -119,8 +123,21 @@ export class Writer {
     this.write(bytes);
   }
 
+  /** The coalescer's call once the turn ends: the held frame goes out alone, in one plain write. */
+  endOfTurn(): void {
+    const frame = this.held;
+    this.held = undefined;
+    if (frame && this.open()) this.put(frame, this.stream.writableLength);
+  }
+
+  /** Before the session closes the socket: what was written this turn goes out ahead of the close frame. */
+  sendHeld(): void {
+    this.endOfTurn();
+  }
+
   dispose(): void {
     this.disposed = true;
+    this.held = undefined;
     clearInterval(this.slowTimer);
     this.dropped = undefined;
   }
@@ -133,8 +150,9 @@ export class Writer {
     return this.turn === this.settings.coalescer.turn ? this.turnBytes : 0;
   }
 
+  /** What earlier turns left in the stream: this turn's bytes there are corked, the held frame is not there. */
   private backlog(): number {
-    return this.stream.writableLength - this.thisTurn();
+    return this.stream.writableLength - (this.thisTurn() - (this.held?.length ?? 0));
   }
 
   // The stream calls back once a frame has reached the kernel, so the last pending callback of a
@@ -142,14 +160,29 @@ export class Writer {
   // healthy connection never has a backlog past a loop turn, and the congestion timer is the backstop
   // for a backlog that built up without callbacks.
   private write(frame: Buffer): void {
-    const { coalescer, budgetBytes } = this.settings;
-    coalescer.hold(this.stream);
+    const { coalescer } = this.settings;
     if (this.turn !== coalescer.turn) {
       this.turn = coalescer.turn;
       this.turnBytes = 0;
     }
+    if (this.turnBytes === 0) {
+      this.turnBytes = frame.length;
+      this.held = frame;
+      coalescer.defer(this);
+      return;
+    }
+    // A second frame this turn: both go into the corked stream, to leave together in one writev.
+    const earlier = this.backlog();
+    coalescer.hold(this.stream);
+    const first = this.held;
+    this.held = undefined;
+    if (first) this.put(first, earlier);
     this.turnBytes += frame.length;
-    if (this.backlog() > budgetBytes / 4) this.stream.write(frame, (this.drainCallback ??= () => this.drained()));
+    this.put(frame, earlier);
+  }
+
+  private put(frame: Buffer, backlog: number): void {
+    if (backlog > this.settings.budgetBytes / 4) this.stream.write(frame, (this.drainCallback ??= () => this.drained()));
     else this.stream.write(frame);
   }
 
