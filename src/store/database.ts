@@ -14,8 +14,13 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A plain SQL statement's rows: postgres-js answers an array of rows, PGlite an object holding them. */
 export async function query<T>(q: Db, statement: SQL): Promise<T[]> {
-  const result = (await q.execute(statement)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
+  return resultRows<T>(await q.execute(statement));
+}
+
+/** The rows of what `execute` answered, on either driver. */
+export function resultRows<T>(result: unknown): T[] {
+  const answer = result as T[] | { rows: T[] };
+  return Array.isArray(answer) ? answer : answer.rows;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import { canonicalJson, dataMembers } from "../event-text.js";
-import { arrayLiteral, query, type Db, type Tx } from "./database.js";
+import { query, resultRows, type Db, type Tx } from "./database.js";
 import { writeInOrder, type PendingWrite } from "./in-order.js";
 import { toLogEntries } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
@@ -26,7 +26,6 @@ interface PlannedRow {
   dataText: string;
   snapshot_id: string | null;
   persona: string | null;
-  prev_seq: number | null;
   /** The own diff's JSON text: jsonb would reorder its keys, and a replayed frame must match the live one. */
   diff: string | null;
 }
@@ -45,13 +44,16 @@ function rowsJson(rows: PlannedRow[]): string {
   for (const r of rows) {
     parts.push(
       `{"seq":${r.seq},"kind":${quote(r.kind)},"data":${r.dataText},"snapshot_id":${quote(r.snapshot_id)},"persona":${quote(r.persona)},` +
-        `"prev_seq":${r.prev_seq ?? "null"},"diff":${r.diff === null ? "null" : JSON.stringify(r.diff)}}`,
+        `"diff":${r.diff === null ? "null" : JSON.stringify(r.diff)}}`,
     );
   }
   return `[${parts.join(",")}]`;
 }
 
-/** Events numbered and ready to write: everything an append needs to read has been read. */
+/**
+ * Events numbered and ready to write. A persona event's `prev_seq` is found by the insert itself, under
+ * the dashboard's lock, and set on its entry when the insert answers (before the commit is handed on).
+ */
 export interface PlannedAppend {
   dashboardId: string;
   at: Date;
@@ -66,7 +68,7 @@ export interface PlannedAppend {
  * lock (`select ... for update`), which is what keeps seq contiguous across connections and nodes.
  */
 export async function appendEvents(tx: Tx, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<LogEntry[]> {
-  const plan = await planAppend(tx, dashboardId, headSeq, drafts, actor, at);
+  const plan = planAppend(dashboardId, headSeq, drafts, actor, at);
   await writeInOrder(writeAppend(tx, plan));
   return plan.entries;
 }
@@ -80,13 +82,34 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
   // One JSON parameter for all rows: an alert-heavy snapshot appends a hundred events, and the query
   // builder's per-value work on ten columns each cost more than PostgreSQL's reading of the JSON.
   const rows = rowsJson(plan.rows);
+  // prev_seq: the persona's event before, in this batch (lag) or else in the log (one backward probe of
+  // events_dashboard_persona_seq per persona: coalesce evaluates it only when lag has none). The select
+  // sees the log as it was when the statement began, so not the rows it inserts.
+  const insert = tx.execute(
+    sql`insert into events (dashboard_id, seq, kind, at, actor, data, snapshot_id, persona, prev_seq, diff)
+        select ${plan.dashboardId}::text, x.seq, x.kind, ${plan.at.toISOString()}::timestamptz, ${plan.actor}::text, x.data, x.snapshot_id, x.persona,
+               case when x.persona is null then null else coalesce(
+                 lag(x.seq) over (partition by x.persona order by x.seq),
+                 (select e.seq from events e where e.dashboard_id = ${plan.dashboardId}::text and e.persona = x.persona order by e.seq desc limit 1),
+                 0) end,
+               x.diff::json
+        from jsonb_to_recordset(${rows}::jsonb) as x(seq bigint, kind text, data jsonb, snapshot_id uuid, persona text, diff text)
+        returning seq, prev_seq`,
+  );
+  const first = plan.rows[0]!.seq;
+  const chained: PendingWrite = {
+    // Started when writeInOrder calls this, in its turn; the entries learn their prev_seq from the answer.
+    then: (resolve, reject) =>
+      insert
+        .then((result) => {
+          for (const r of resultRows<{ seq: string | number; prev_seq: string | number | null }>(result)) {
+            if (r.prev_seq !== null) plan.entries[Number(r.seq) - first]!.prev_seq = Number(r.prev_seq);
+          }
+        })
+        .then(resolve, reject),
+  };
   return [
-    tx
-      .execute(
-        sql`insert into events (dashboard_id, seq, kind, at, actor, data, snapshot_id, persona, prev_seq, diff)
-            select ${plan.dashboardId}::text, x.seq, x.kind, ${plan.at.toISOString()}::timestamptz, ${plan.actor}::text, x.data, x.snapshot_id, x.persona, x.prev_seq, x.diff::json
-            from jsonb_to_recordset(${rows}::jsonb) as x(seq bigint, kind text, data jsonb, snapshot_id uuid, persona text, prev_seq bigint, diff text)`,
-      ),
+    chained,
     tx
       .update(dashboards)
       .set({ ...alsoSet, headSeq: plan.head })
@@ -94,9 +117,8 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
   ];
 }
 
-/** Numbers the drafts after `headSeq`; reads only the persona chain (`prev_seq`) when there are persona events. */
-export async function planAppend(tx: Db, dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): Promise<PlannedAppend> {
-  const prevByPersona = await lastPersonaSeqs(tx, dashboardId, drafts);
+/** Numbers the drafts after `headSeq`. Reads nothing: a persona event's prev_seq comes from the insert. */
+export function planAppend(dashboardId: string, headSeq: number, drafts: EventDraft[], actor: string, at: Date): PlannedAppend {
   const atText = at.toISOString();
   const rows: PlannedRow[] = [];
   const entries: LogEntry[] = [];
@@ -104,11 +126,6 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
   drafts.forEach((d, i) => {
     const persona = d.persona ?? null;
     const seq = headSeq + i + 1;
-    let prevSeq: number | null = null;
-    if (persona !== null) {
-      prevSeq = prevByPersona.get(persona) ?? 0;
-      prevByPersona.set(persona, seq);
-    }
     const snapshotId = d.diffOf ?? null;
     const own = d.ownDiff === true;
     rows.push({
@@ -118,26 +135,11 @@ export async function planAppend(tx: Db, dashboardId: string, headSeq: number, d
       dataText: snapshotId || own || d.data.diff === undefined ? `{${dataMembers(d.data)}}` : canonicalJson(d.data),
       snapshot_id: snapshotId,
       persona,
-      prev_seq: prevSeq,
       diff: own ? JSON.stringify(d.data.diff ?? null) : null,
     });
-    entries.push({ event: { dashboard_id: dashboardId, seq, kind: d.kind, at: atText, actor, data: d.data }, persona, prev_seq: prevSeq });
+    entries.push({ event: { dashboard_id: dashboardId, seq, kind: d.kind, at: atText, actor, data: d.data }, persona, prev_seq: null });
   });
   return { dashboardId, at, actor, rows, entries, head: headSeq + drafts.length };
-}
-
-async function lastPersonaSeqs(tx: Db, dashboardId: string, drafts: EventDraft[]): Promise<Map<string, number>> {
-  const personas = [...new Set(drafts.flatMap((d) => (d.persona ? [d.persona] : [])))];
-  if (personas.length === 0) return new Map();
-  // One backward index probe per persona (events_dashboard_persona_seq), so the cost does not grow with the
-  // log: `max(seq) ... group by persona` read every persona event of the dashboard (11.6 ms at 50 000).
-  // One array parameter, not one per persona: the statement's text stays the same, so it stays prepared.
-  const found = await query<{ persona: string; seq: string | number | null }>(
-    tx,
-    sql`select p.persona, (select e.seq from events e where e.dashboard_id = ${dashboardId} and e.persona = p.persona order by e.seq desc limit 1) as seq
-        from unnest(${arrayLiteral(personas)}::text[]) as p(persona)`,
-  );
-  return new Map(found.flatMap((r) => (r.seq === null ? [] : [[r.persona, Number(r.seq)] as const])));
 }
 
 export async function readEvents(db: Db, dashboardId: string, q: EventQuery): Promise<EventPage> {

@@ -92,7 +92,7 @@ async function judgeAgainst(
   const diff = judged.diff;
   const alerts = alertDrafts(judged.decisions, snapshotId, previousId, diff);
   const drafts: EventDraft[] = [{ kind: "snapshot.created", data: { snapshot_id: snapshotId, diff }, diffOf: snapshotId }, ...alerts.drafts];
-  const plan = await planAppend(q, basis.id, basis.head_seq, drafts, input.actor, now);
+  const plan = planAppend(basis.id, basis.head_seq, drafts, input.actor, now);
   const entries = plan.entries;
   const refs: AlertRef[] = alerts.emitted.map((d, i) => ({
     subscription_id: d.subject.id,

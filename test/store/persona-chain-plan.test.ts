@@ -1,6 +1,7 @@
-// Numbering persona events reads each alerting persona's last seq (its `prev_seq`). That read must not
-// grow with the log: with 20 000 persona events on the dashboard, PostgreSQL's plan for the statement the
-// ingest really sends (captured with its parameters) probes the persona index, and scans no events.
+// A persona event's `prev_seq` is its persona's last seq before it, found by the events insert itself.
+// That lookup must not grow with the log: with 20 000 persona events on the dashboard, PostgreSQL's plan
+// for the insert the ingest really sends (captured with its parameters) probes the persona index, and
+// scans no events; and the chain it writes is right, in the batch and across it.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.js";
@@ -37,10 +38,13 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 describe("the persona chain lookup", () => {
   it("probes the persona index once per persona however long the log is", async () => {
     await store.createDashboard("chain", { ...DEFAULT_SETTINGS, rank_by: "score" }, "o");
-    for (const persona of ["p-1", "p-2"]) {
-      await store.createSubscription({ dashboard_id: "chain", subscriber_kind: "persona", subscriber_id: persona, threshold_json: { value_delta_pct: 0.01, on_field: "score" }, fallback: null, owner: "o" }, { secret: null, fallback_secret: null }, "o");
+    // p-1 twice (two alerts of one persona in one batch), p-2 once.
+    for (const [persona, rule] of [["p-1", { value_delta_pct: 0.01, on_field: "score" }], ["p-1", { top_n_reordering: 1 }], ["p-2", { value_delta_pct: 0.01, on_field: "score" }]] as const) {
+      await store.createSubscription({ dashboard_id: "chain", subscriber_kind: "persona", subscriber_id: persona, threshold_json: rule, fallback: null, owner: "o" }, { secret: null, fallback_secret: null }, "o");
     }
-    await store.ingestSnapshot({ dashboardId: "chain", rows: [{ id: "a", score: 1 }], primaryMetric: null, takenAt: null, actor: "t" });
+    const rows = (k: number) => [{ id: "a", score: k % 2 === 0 ? 1 : 3 }, { id: "b", score: 2 }];
+    await store.ingestSnapshot({ dashboardId: "chain", rows: rows(0), primaryMetric: null, takenAt: null, actor: "t" });
+    await store.ingestSnapshot({ dashboardId: "chain", rows: rows(1), primaryMetric: null, takenAt: null, actor: "t" });
     const [dashboard] = await admin<{ head: number }[]>`select head_seq::int as head from dashboards where id = 'chain'`;
     const head = dashboard!.head;
     // A long log of other personas' alerts after the head, then the head moved past it.
@@ -50,14 +54,25 @@ describe("the persona chain lookup", () => {
     await admin`analyze events`;
 
     capturing = true;
-    const result = await store.ingestSnapshot({ dashboardId: "chain", rows: [{ id: "a", score: 2 }], primaryMetric: null, takenAt: null, actor: "t" });
+    const result = await store.ingestSnapshot({ dashboardId: "chain", rows: rows(2), primaryMetric: null, takenAt: null, actor: "t" });
     capturing = false;
-    expect(result.ok && result.value.alerts).toHaveLength(2);
-    const lookup = captured.filter((c) => /\bfrom unnest\(/.test(c.query) && /\bpersona\b/.test(c.query));
+    expect(result.ok && result.value.alerts).toHaveLength(3);
+    const lookup = captured.filter((c) => /^\s*insert into events/.test(c.query));
     expect(lookup).toHaveLength(1);
     const [row] = await admin.unsafe(`explain (format json) ${lookup[0]!.query}`, lookup[0]!.params as never[]);
     const nodes = nodesOf((row as unknown as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan);
     expect(nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"]?.startsWith("events"))).toEqual([]);
     expect(nodes.some((n) => n["Node Type"] === "Index Only Scan" || n["Node Type"] === "Index Scan")).toBe(true);
+
+    // The chain, by seq: the second ingest's three alerts, then the third's, after the long log.
+    const chain = await admin<{ seq: number; persona: string; prev_seq: number }[]>`
+      select seq::int, persona, prev_seq::int from events where dashboard_id = 'chain' and persona in ('p-1', 'p-2') order by seq`;
+    const [a, b, c, a2, b2, c2] = chain;
+    expect(chain.map((e) => e.persona)).toEqual(["p-1", "p-1", "p-2", "p-1", "p-1", "p-2"]);
+    expect(chain.map((e) => e.prev_seq)).toEqual([0, a!.seq, 0, b!.seq, a2!.seq, c!.seq]);
+    expect(b2!.seq - a2!.seq).toBe(1);
+    if (!result.ok) return;
+    const live = result.value.entries.filter((e) => e.persona !== null).map((e) => [e.event.seq, e.prev_seq]);
+    expect(live, "the committed entries carry the prev_seq the insert wrote").toEqual([a2, b2, c2].map((e) => [e!.seq, e!.prev_seq]));
   });
 });
