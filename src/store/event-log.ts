@@ -3,7 +3,7 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } fro
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import { canonicalJson, dataMembers } from "../event-text.js";
 import { query, resultRows, type Db, type Tx } from "./database.js";
-import { writeInOrder, type PendingWrite } from "./in-order.js";
+import { mapped, writeInOrder, type PendingWrite } from "./in-order.js";
 import { toLogEntries } from "./mappers.js";
 import { dashboards, events, snapshots } from "./schema.js";
 import type { EventPage, EventQuery } from "./store.js";
@@ -79,6 +79,11 @@ export async function appendEvents(tx: Tx, dashboardId: string, headSeq: number,
  */
 export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof dashboards.$inferInsert> = {}): PendingWrite[] {
   if (plan.rows.length === 0) return [];
+  return [writeEvents(tx, plan), tx.update(dashboards).set({ ...alsoSet, headSeq: plan.head }).where(eq(dashboards.id, plan.dashboardId))];
+}
+
+/** The insert alone, not yet started, for a caller that moves the head itself (ingest's guarded move). */
+export function writeEvents(tx: Tx, plan: PlannedAppend): PendingWrite {
   // One JSON parameter for all rows: an alert-heavy snapshot appends a hundred events, and the query
   // builder's per-value work on ten columns each cost more than PostgreSQL's reading of the JSON.
   const rows = rowsJson(plan.rows);
@@ -97,24 +102,13 @@ export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof
         returning seq, prev_seq`,
   );
   const first = plan.rows[0]!.seq;
-  const chained: PendingWrite = {
-    // Started when writeInOrder calls this, in its turn; the entries learn their prev_seq from the answer.
-    then: (resolve, reject) =>
-      insert
-        .then((result) => {
-          for (const r of resultRows<{ seq: string | number; prev_seq: string | number | null }>(result)) {
-            if (r.prev_seq !== null) plan.entries[Number(r.seq) - first]!.prev_seq = Number(r.prev_seq);
-          }
-        })
-        .then(resolve, reject),
-  };
-  return [
-    chained,
-    tx
-      .update(dashboards)
-      .set({ ...alsoSet, headSeq: plan.head })
-      .where(eq(dashboards.id, plan.dashboardId)),
-  ];
+  // The entries learn their prev_seq from the insert's answer, before the commit is handed on.
+  const chained = mapped(insert, (result) => {
+    for (const r of resultRows<{ seq: string | number; prev_seq: string | number | null }>(result)) {
+      if (r.prev_seq !== null) plan.entries[Number(r.seq) - first]!.prev_seq = Number(r.prev_seq);
+    }
+  });
+  return chained;
 }
 
 /** Numbers the drafts after `headSeq`. Reads nothing: a persona event's prev_seq comes from the insert. */

@@ -18,3 +18,18 @@ export async function writeInOrder(writes: readonly PendingWrite[]): Promise<voi
   }
   await Promise.all(started);
 }
+
+/**
+ * `write` with `fn` applied to its answer, still not started: `then` on a drizzle query starts it, so a
+ * mapped write must not call it before writeInOrder does.
+ */
+export function mapped<T, U>(write: PromiseLike<T>, fn: (answer: T) => U): PromiseLike<U> {
+  return { then: (resolve, reject) => write.then(fn).then(resolve, reject) };
+}
+
+/** writeInOrder, but each write's outcome is handed back instead of the first failure rejecting. */
+export async function settleInOrder(writes: readonly PendingWrite[]): Promise<PromiseSettledResult<unknown>[]> {
+  const started: Promise<unknown>[] = [];
+  for (const write of writes) if (write !== null) started.push(new Promise((resolve, reject) => write.then(resolve, reject)));
+  return Promise.allSettled(started);
+}

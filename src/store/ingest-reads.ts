@@ -4,7 +4,8 @@ import { sql } from "drizzle-orm";
 import type { Baseline } from "../core/baseline.js";
 import { INITIAL_LIFECYCLE_STATE, type Lifecycle, type LifecycleState } from "../core/lifecycle.js";
 import type { Row, Rule } from "../core/types.js";
-import { query, type Db } from "./database.js";
+import { query, resultRows, type Db, type Tx } from "./database.js";
+import { mapped } from "./in-order.js";
 import type { RuleSubject } from "./judge-subscriptions.js";
 import type { CachedSnapshot, SnapshotCache } from "./snapshot-cache.js";
 import type { Fallback, IngestBasis, Subscription } from "./store.js";
@@ -41,20 +42,20 @@ export async function lockBasis(q: Db, dashboardId: string): Promise<IngestBasis
 }
 
 /**
- * Locks the dashboard row only if nothing moved since `basis` was read: no append (every change of the
- * log, subscriptions included, moves the head) and no change of the settings a diff depends on. Under
- * READ COMMITTED a row another writer changed meanwhile is judged in its new version, so a writer that
- * waited for the lock sees the move. False: the caller re-judges under the lock.
+ * Moves the head (and the latest snapshot) only if nothing moved since `basis` was read: no append (every
+ * change of the log, subscriptions included, moves the head) and no change of the settings a diff depends
+ * on. It is the first write of the commit, so it takes the dashboard row's lock before the others run; under
+ * READ COMMITTED a row another writer changed meanwhile is judged in its new version, so a writer that waited
+ * for the lock sees the move. No row back: the caller rolls back and re-judges under the lock.
  */
-export async function lockIfUnmoved(q: Db, basis: IngestBasis): Promise<boolean> {
-  const rows = await query<{ id: string }>(
-    q,
-    sql`select id from dashboards
-        where id = ${basis.id} and head_seq = ${basis.head_seq} and id_field = ${basis.id_field} and top_n = ${basis.top_n}
-          and rank_by is not distinct from ${basis.rank_by}::text and primary_metric_field is not distinct from ${basis.primary_metric_field}::text
-        for update`,
+export function moveHeadIfUnmoved(tx: Tx, basis: IngestBasis, head: number, latest: { id: string; takenAt: Date }): PromiseLike<boolean> {
+  const update = tx.execute(
+      sql`update dashboards set head_seq = ${head}::bigint, latest_snapshot_id = ${latest.id}::uuid, latest_taken_at = ${latest.takenAt.toISOString()}::timestamptz
+          where id = ${basis.id} and head_seq = ${basis.head_seq} and id_field = ${basis.id_field} and top_n = ${basis.top_n}
+            and rank_by is not distinct from ${basis.rank_by}::text and primary_metric_field is not distinct from ${basis.primary_metric_field}::text
+          returning id`,
   );
-  return rows.length > 0;
+  return mapped(update, (result) => resultRows(result).length > 0);
 }
 
 interface SubscriptionRow {

@@ -1,20 +1,22 @@
 // The ingest: snapshot, diff, rules, events and delivery work commit together or not at all.
 //
 // Judging happens before the dashboard's row lock, against the head as read without it (by the route, or
-// here): the lock is then taken only if that head has not moved, and the writes go out in one round trip.
-// Only when another writer moved the head meanwhile is the snapshot judged again, under the lock.
+// here). The writes then go out in one round trip, the first of them moving the head only if it has not
+// moved (which takes the row lock). Only when another writer moved it meanwhile is that batch rolled back
+// and the snapshot judged again, under the lock.
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { LifecycleState } from "../core/lifecycle.js";
 import type { RankSettings, SnapshotData } from "../core/types.js";
 import { createBaselineSource } from "./baseline-source.js";
+import { dashboards } from "./schema.js";
 import { arrayLiteral, type Db, type Tx } from "./database.js";
-import { planAppend, writeAppend, type EventDraft, type PlannedAppend } from "./event-log.js";
+import { planAppend, writeEvents, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
-import { writeInOrder, type PendingWrite } from "./in-order.js";
+import { settleInOrder, writeInOrder, type PendingWrite } from "./in-order.js";
 import { cancelResolvedFallbacks, enqueueDeliveries, hasDueDeliveries, outboxRows } from "./ingest-deliveries.js";
 import { alertDrafts, stateChanges, type Emitted } from "./ingest-drafts.js";
-import { lockBasis, lockIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
+import { lockBasis, moveHeadIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
 import { judgeSubjects } from "./judge-subscriptions.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
 import type { AlertRef, IngestBasis, IngestInput, IngestOutcome, IngestResult } from "./store.js";
@@ -45,18 +47,34 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
   // A later head only has a later taken_at: refused against this one, refused against any.
   if ("ok" in optimistic) return optimistic;
 
-  const outcome = await db.transaction(async (tx): Promise<Judged | Refusal> => {
-    let judged: Judged | Refusal = optimistic;
-    if (!(await lockIfUnmoved(tx, basis))) {
-      // Another writer moved the head: judged again, now holding the lock.
+  // The common case: one batch whose first write moves the head only if it has not moved (and so takes the
+  // row lock). If it had, whatever else the batch wrote is rolled back, and the snapshot is judged again
+  // holding the lock.
+  const committed = await db
+    .transaction(async (tx) => {
+      const [moved, ...rest] = await settleInOrder([
+        moveHeadIfUnmoved(tx, basis, optimistic.plan.head, { id: snapshotId, takenAt: optimistic.takenAt }),
+        ...writes(tx, optimistic, input, rowsJson, now),
+      ]);
+      if (moved!.status === "fulfilled" && moved!.value === false) throw HEAD_MOVED;
+      const failed = [moved!, ...rest].find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      return optimistic;
+    })
+    .catch((error: unknown) => {
+      if (error === HEAD_MOVED) return null;
+      throw error;
+    });
+  const outcome =
+    committed ??
+    (await db.transaction(async (tx): Promise<Judged | Refusal> => {
       const locked = await lockBasis(tx, input.dashboardId);
       if (!locked) return { ok: false, error: "not-found" };
-      judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
+      const judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
       if ("ok" in judged) return judged;
-    }
-    await writeInOrder(writes(tx, judged, input, rowsJson, now));
-    return judged;
-  });
+      await writeInOrder([...writes(tx, judged, input, rowsJson, now), ...moveHead(tx, judged)]);
+      return judged;
+    }));
   if ("ok" in outcome) return outcome;
   cache.setLatest(outcome.basis.id, snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
   return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries, deliveriesDue: hasDueDeliveries(outcome.outbox) } };
@@ -112,7 +130,15 @@ export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "
   primaryMetricField: basis.primary_metric_field,
 });
 
-/** The commit's writes, for `writeInOrder`: the snapshot first, because the events reference it. */
+/** Thrown inside the optimistic transaction to roll it back: another writer moved the head. */
+const HEAD_MOVED = Symbol("head moved");
+
+/** The head and latest snapshot moved unconditionally: for the path that already holds the row lock. */
+const moveHead = (tx: Tx, j: Judged): PendingWrite[] => [
+  tx.update(dashboards).set({ headSeq: j.plan.head, latestSnapshotId: j.snapshotId, latestTakenAt: j.takenAt }).where(eq(dashboards.id, j.basis.id)),
+];
+
+/** The commit's writes other than the head's move, for `writeInOrder`: the snapshot, then its events. */
 function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): PendingWrite[] {
   const { snapshotId, response } = j;
   // last_notified moves only with an appended alert.matched: a suppressed or resolved one leaves it.
@@ -123,7 +149,7 @@ function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Da
           values (${snapshotId}, ${j.basis.id}, ${response.seq_range.from}::bigint, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
                   ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
     ),
-    ...writeAppend(tx, j.plan, { latestSnapshotId: snapshotId, latestTakenAt: j.takenAt }),
+    writeEvents(tx, j.plan),
     notified.length > 0
       ? tx.execute(
           sql`update subscriptions set last_notified_snapshot_id = ${snapshotId}
