@@ -1,54 +1,29 @@
 // Every per-dashboard query the store and the delivery queue issue touches one partition of each
 // partitioned table: the queries are captured with their real parameters as the code runs them, and
 // PostgreSQL's EXPLAIN of each must name at most one partition of events, snapshots and deliveries.
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type postgres from "postgres";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryQueue } from "../../src/delivery/delivery-queue.js";
 import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
-import { openDatabase, type Database } from "../../src/store/database.js";
-import { createDrizzleStore } from "../../src/store/drizzle-store.js";
+import type { Database } from "../../src/store/database.js";
 import type { Store } from "../../src/store/store.js";
 import { alertingDashboard, newSecret } from "../delivery/helpers/delivery-fixture.js";
-import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
-
-interface Captured {
-  query: string;
-  params: unknown[];
-}
+import { planNodes, useCapturedPlans, type Captured, type PlanNode } from "../helpers/captured-plans.js";
 
 // The one query that reads across partitions on purpose: the claim's look at the soonest due rows, which
 // takes no locks and only names the dashboards that are then claimed one by one.
 const CROSS_PARTITION_BY_DESIGN = /^select "dashboard_id" from "deliveries" where .* order by "deliveries"\."next_attempt_at" asc limit \$\d+$/;
 
-let pg: TestDatabase & { url: string };
-let database: Database;
+const t = useCapturedPlans();
 let store: Store;
 let admin: postgres.Sql;
-let capturing = false;
-const captured: Captured[] = [];
-
-beforeAll(async () => {
-  // EXPLAIN is PostgreSQL's; PGlite runs the same migrations in the other suites.
-  pg = await createPostgresDatabase();
-  database = await openDatabase({
-    databaseUrl: pg.url,
-    poolSize: 4,
-    queryLogger: { logQuery: (query, params) => void (capturing && captured.push({ query, params })) },
-  });
-  store = createDrizzleStore(database);
-  admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await Promise.all([store?.close(), admin?.end()]);
-  await pg?.drop();
+let database: Database;
+let captured: Captured[] = [];
+beforeAll(() => {
+  ({ store, admin, database } = t);
 });
 
-interface PlanNode {
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
-}
-
-const relationsOf = (node: PlanNode): string[] => [...(node["Relation Name"] ? [node["Relation Name"]] : []), ...(node.Plans ?? []).flatMap(relationsOf)];
+const relationsOf = (node: PlanNode): string[] => planNodes(node).flatMap((n) => (n["Relation Name"] ? [n["Relation Name"]] : []));
 
 /** Each table partition's parent table (indexes have partitions too; they are not counted). */
 async function partitionParents(): Promise<Map<string, string>> {
@@ -61,8 +36,7 @@ async function partitionParents(): Promise<Map<string, string>> {
 
 /** The partitions of each partitioned table that the plan of one statement reads or writes. */
 async function partitionsTouched(c: Captured, parentOf: Map<string, string>): Promise<Map<string, Set<string>>> {
-  const [row] = await admin.unsafe(`explain (format json) ${c.query}`, c.params as postgres.ParameterOrJSON<never>[]);
-  const plan = (row!["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+  const plan = await t.planOf(c);
   const touched = new Map<string, Set<string>>();
   for (const relation of relationsOf(plan)) {
     const parent = parentOf.get(relation);
@@ -118,9 +92,7 @@ describe("partitioned by dashboard_id", () => {
   it("touches one partition of events, snapshots and deliveries in every per-dashboard query", async () => {
     // Neighbours in other partitions, so a plan that reads every partition would show them.
     for (const n of [1, 2, 3, 4, 5]) await alertingDashboard(store, `neighbour-${n}`, [{ kind: "webhook", subscriberId: "https://hooks.example.com/n", secret: newSecret() }], 1);
-    capturing = true;
-    await exercisePerDashboardQueries("plans");
-    capturing = false;
+    captured = await t.capture(() => exercisePerDashboardQueries("plans"));
 
     const parentOf = await partitionParents();
     expect(new Set(parentOf.values())).toEqual(new Set(["events", "snapshots", "deliveries"]));

@@ -2,41 +2,15 @@
 // That lookup must not grow with the log: with 20 000 persona events on the dashboard, PostgreSQL's plan
 // for the insert the ingest really sends (captured with its parameters) probes the persona index, and
 // scans no events; and the chain it writes is right, in the batch and across it.
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/store/database.js";
-import { createDrizzleStore } from "../../src/store/drizzle-store.js";
-import type { Store } from "../../src/store/store.js";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
-import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { planNodes, useCapturedPlans } from "../helpers/captured-plans.js";
 
-let pg: TestDatabase & { url: string };
-let database: Database;
-let store: Store;
-let admin: postgres.Sql;
-let capturing = false;
-const captured: { query: string; params: unknown[] }[] = [];
-
-beforeAll(async () => {
-  pg = await createPostgresDatabase();
-  database = await openDatabase({ databaseUrl: pg.url, poolSize: 2, queryLogger: { logQuery: (query, params) => void (capturing && captured.push({ query, params })) } });
-  store = createDrizzleStore(database);
-  admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await Promise.all([store?.close(), admin?.end()]);
-  await pg?.drop();
-});
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+const t = useCapturedPlans(2);
 
 describe("the persona chain lookup", () => {
   it("probes the persona index once per persona however long the log is", async () => {
+    const { store, admin } = t;
     await store.createDashboard("chain", { ...DEFAULT_SETTINGS, rank_by: "score" }, "o");
     // p-1 twice (two alerts of one persona in one batch), p-2 once.
     for (const [persona, rule] of [["p-1", { value_delta_pct: 0.01, on_field: "score" }], ["p-1", { top_n_reordering: 1 }], ["p-2", { value_delta_pct: 0.01, on_field: "score" }]] as const) {
@@ -53,14 +27,14 @@ describe("the persona chain lookup", () => {
     await admin`update dashboards set head_seq = ${head + 20000} where id = 'chain'`;
     await admin`analyze events`;
 
-    capturing = true;
-    const result = await store.ingestSnapshot({ dashboardId: "chain", rows: rows(2), primaryMetric: null, takenAt: null, actor: "t" });
-    capturing = false;
-    expect(result.ok && result.value.alerts).toHaveLength(3);
+    let result: Awaited<ReturnType<typeof store.ingestSnapshot>> | undefined;
+    const captured = await t.capture(async () => {
+      result = await store.ingestSnapshot({ dashboardId: "chain", rows: rows(2), primaryMetric: null, takenAt: null, actor: "t" });
+    });
+    expect(result?.ok && result.value.alerts).toHaveLength(3);
     const lookup = captured.filter((c) => /^\s*insert into events/.test(c.query));
     expect(lookup).toHaveLength(1);
-    const [row] = await admin.unsafe(`explain (format json) ${lookup[0]!.query}`, lookup[0]!.params as never[]);
-    const nodes = nodesOf((row as unknown as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan);
+    const nodes = planNodes(await t.planOf(lookup[0]!));
     expect(nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"]?.startsWith("events"))).toEqual([]);
     expect(nodes.some((n) => n["Node Type"] === "Index Only Scan" || n["Node Type"] === "Index Scan")).toBe(true);
 
@@ -71,7 +45,7 @@ describe("the persona chain lookup", () => {
     expect(chain.map((e) => e.persona)).toEqual(["p-1", "p-1", "p-2", "p-1", "p-1", "p-2"]);
     expect(chain.map((e) => e.prev_seq)).toEqual([0, a!.seq, 0, b!.seq, a2!.seq, c!.seq]);
     expect(b2!.seq - a2!.seq).toBe(1);
-    if (!result.ok) return;
+    if (!result?.ok) return;
     const live = result.value.entries.filter((e) => e.persona !== null).map((e) => [e.event.seq, e.prev_seq]);
     expect(live, "the committed entries carry the prev_seq the insert wrote").toEqual([a2, b2, c2].map((e) => [e!.seq, e!.prev_seq]));
   });
