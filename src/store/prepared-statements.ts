@@ -1,4 +1,5 @@
-// Named (prepared) statements for the drizzle postgres-js driver.
+// How the hub talks to PostgreSQL through postgres.js: named statements, and a BEGIN that travels with the
+// transaction's first statements.
 //
 // drizzle sends every query not built with `.prepare(name)` as an unnamed statement, and postgres.js must
 // then describe each one before it can bind its parameters: two round trips per statement, and no
@@ -9,11 +10,16 @@
 // postgres.js keeps a connection's statements for its lifetime, one per distinct text. The texts here
 // come from code, and only lists whose length varies (`in ($1, $2, ...)`) make new ones; statements with
 // more than MAX_PREPARED_PARAMETERS parameters stay unnamed, which bounds how many one connection keeps.
-import type { Sql, TransactionSql } from "postgres";
+//
+// postgres.js's own `begin` waits for BEGIN's answer before it runs the callback: a round trip in every
+// transaction. Here the transaction runs on a reserved connection, whose queries leave in the order they
+// are started, so BEGIN simply goes first, ahead of whatever the callback sends without waiting. BEGIN
+// cannot fail on a connection that works; on one that does not, what follows it fails too.
+import type { ReservedSql, Sql, TransactionSql } from "postgres";
 
 export const MAX_PREPARED_PARAMETERS = 32;
 
-type Client = Sql | TransactionSql;
+type Client = Sql | TransactionSql | ReservedSql;
 type UnsafeOptions = { prepare?: boolean } | undefined;
 
 export function preparingStatements<T extends Client>(client: T): T {
@@ -24,14 +30,35 @@ export function preparingStatements<T extends Client>(client: T): T {
         return (text: string, params?: unknown[], options?: UnsafeOptions) =>
           (value as Sql["unsafe"]).call(target, text, params as never, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS });
       }
-      // Transactions and savepoints hand their callback a client of their own: it prepares too.
-      if (prop === "begin" || prop === "savepoint") {
+      if (prop === "begin" && "reserve" in target) {
         return (...args: unknown[]) => {
-          const fn = args.pop() as (tx: TransactionSql) => unknown;
-          return (value as (...a: unknown[]) => unknown).call(target, ...args, (tx: TransactionSql) => fn(preparingStatements(tx)));
+          const fn = args.pop() as (tx: Client) => Promise<unknown>;
+          const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
+          return pipelinedTransaction(target as Sql, mode, fn);
         };
       }
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+async function pipelinedTransaction<T>(pool: Sql, mode: string, fn: (tx: Client) => Promise<T>): Promise<T> {
+  const reserved = await pool.reserve();
+  try {
+    // Started now, so queued ahead of everything the callback sends; awaited once the callback is done.
+    const began = new Promise<void>((resolve, reject) => reserved.unsafe(`begin ${mode}`).then(() => resolve(), reject));
+    began.catch(() => {});
+    let result: T;
+    try {
+      result = await fn(preparingStatements(reserved));
+      await began;
+    } catch (error) {
+      await reserved.unsafe("rollback").catch(() => {});
+      throw error;
+    }
+    await reserved.unsafe("commit");
+    return result;
+  } finally {
+    reserved.release();
+  }
 }

@@ -43,6 +43,38 @@ describe("writeInOrder", () => {
   });
 });
 
+describe("transactions on postgres.js (BEGIN sent with the first statements)", () => {
+  it("runs the callback's statements inside one transaction, committed at the end", async () => {
+    const seen = await database.db.transaction(async (tx) => {
+      // Neither statement waits for BEGIN's answer (query() starts each at once, in this order); a
+      // transaction-local setting lasts only inside a transaction.
+      const [, shown] = await Promise.all([
+        query(tx, sql`select set_config('statement_timeout', '1234ms', true)`),
+        query<{ statement_timeout: string }>(tx, sql`select current_setting('statement_timeout') as statement_timeout`),
+      ]);
+      await tx.execute(sql`insert into ordered (id, v) values (${3}, ${3})`);
+      return shown[0]!.statement_timeout;
+    });
+    expect(seen).toBe("1234ms");
+    expect(await query(database.db, sql`select v from ordered where id = ${3}`)).toEqual([{ v: 3 }]);
+    const after = await query<{ t: string }>(database.db, sql`select current_setting('statement_timeout') as t`);
+    expect(after[0]!.t).not.toBe("1234ms");
+  });
+
+  it("rolls everything back when the callback throws, and the connection is clean afterwards", async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into ordered (id, v) values (${4}, ${4})`);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(await query(database.db, sql`select v from ordered where id = ${4}`)).toEqual([]);
+    // Both pooled connections are reused by these: neither is left inside a transaction.
+    const states = await Promise.all([1, 2, 3, 4].map(() => query<{ n: string }>(database.db, sql`select count(*)::text as n from pg_stat_activity where state like 'idle in transaction%' and datname = current_database()`)));
+    expect(states.map((r) => r[0]!.n)).toEqual(["0", "0", "0", "0"]);
+  });
+});
+
 describe("named statements", () => {
   it("prepares a statement once per connection and reuses it; one with many parameters stays unnamed", async () => {
     const prepared = await database.db.transaction(async (tx) => {
