@@ -19,6 +19,7 @@ import { failure, ok } from "./result.js";
 import { pruneAll, prunePass } from "./retention-batches.js";
 import { acks, dashboards, SCHEDULED, snapshots, subscriptions } from "./schema.js";
 import { createSnapshotCache } from "./snapshot-cache.js";
+import { createSubscriptionCache } from "./subscription-cache.js";
 import { updateSubscription } from "./subscription-update.js";
 import { createSubscription, deleteSubscription } from "./subscription-writes.js";
 import type { SnapshotRead, Store, SubscriptionInput, SubscriptionQuota, SubscriptionSecrets } from "./store.js";
@@ -40,6 +41,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
   const { db } = database;
   const now = options.now ?? (() => new Date());
   const cache = createSnapshotCache(options.snapshotCacheBytes ?? DEFAULT_SNAPSHOT_CACHE_BYTES);
+  const subscriptionCache = createSubscriptionCache();
 
   // Every request and every socket subscribe looks a dashboard up: building the query once saves the
   // query builder's work (a few hundred µs of CPU, more than the round trip) on each of them.
@@ -93,7 +95,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
 
     followedHeads: (dashboardIds, personas) => followedHeads(db, dashboardIds, personas),
 
-    ingestSnapshot: (input) => ingestSnapshot(db, cache, input, now()),
+    ingestSnapshot: (input) => ingestSnapshot(db, cache, input, now(), subscriptionCache),
 
     async listSnapshots(dashboardId, limit) {
       const { rows: _rows, ...meta } = getTableColumns(snapshots);

@@ -18,7 +18,9 @@ import { cancelResolvedFallbacks, enqueueDeliveries, hasDueDeliveries, outboxRow
 import { alertDrafts, stateChanges, type Emitted } from "./ingest-drafts.js";
 import { lockBasis, moveHeadIfUnmoved, readBasis, readSnapshot, readSubscriptions } from "./ingest-reads.js";
 import { judgeSubjects } from "./judge-subscriptions.js";
+import type { JudgedSubscription } from "./ingest-reads.js";
 import type { SnapshotCache } from "./snapshot-cache.js";
+import type { SubscriptionCache } from "./subscription-cache.js";
 import type { AlertRef, IngestBasis, IngestInput, IngestOutcome, IngestResult } from "./store.js";
 
 type Refusal = Extract<IngestResult, { ok: false }>;
@@ -28,6 +30,8 @@ interface Judged {
   basis: IngestBasis;
   snapshotId: string;
   takenAt: Date;
+  /** The subscriptions as judged (before this commit's writes). */
+  subjects: readonly JudgedSubscription[];
   emitted: Emitted[];
   states: { id: string; state: LifecycleState }[];
   outbox: ReturnType<typeof outboxRows>;
@@ -35,7 +39,7 @@ interface Judged {
   response: Omit<IngestOutcome, "entries" | "deliveriesDue">;
 }
 
-export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: IngestInput, now: Date): Promise<IngestResult> {
+export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: IngestInput, now: Date, known?: SubscriptionCache): Promise<IngestResult> {
   const next: SnapshotData = { rows: input.rows, primaryMetric: input.primaryMetric };
   // What PostgreSQL stores the rows from: the body as sent (its `rows` member), else the rows serialized.
   const rowsJson = input.bodyJson ?? JSON.stringify(input.rows);
@@ -43,7 +47,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
 
   const basis = input.basis ?? (await readBasis(db, input.dashboardId));
   if (!basis) return { ok: false, error: "not-found" };
-  const optimistic = await judgeAgainst(db, cache, basis, input, next, snapshotId, now);
+  const optimistic = await judgeAgainst(db, cache, basis, input, next, snapshotId, now, known?.get(basis.id, basis.head_seq));
   // A later head only has a later taken_at: refused against this one, refused against any.
   if ("ok" in optimistic) return optimistic;
 
@@ -77,6 +81,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
     }));
   if ("ok" in outcome) return outcome;
   cache.setLatest(outcome.basis.id, snapshotId, { data: next, takenAt: outcome.takenAt, bytes: rowsJson.length });
+  known?.set(outcome.basis.id, outcome.plan.head, subscriptionsAfter(outcome));
   return { ok: true, value: { ...outcome.response, entries: outcome.plan.entries, deliveriesDue: hasDueDeliveries(outcome.outbox) } };
 }
 
@@ -88,10 +93,11 @@ async function judgeAgainst(
   next: SnapshotData,
   snapshotId: string,
   now: Date,
+  known?: readonly JudgedSubscription[],
 ): Promise<Judged | Refusal> {
   const previousId = basis.latest_snapshot_id;
   const [subs, previous] = await Promise.all([
-    readSubscriptions(q, basis.id),
+    known ?? readSubscriptions(q, basis.id),
     previousId ? readSnapshot(q, cache, basis.id, previousId) : null,
   ]);
   const previousTakenAt = previous?.takenAt ?? null;
@@ -120,7 +126,7 @@ async function judgeAgainst(
   const states = stateChanges(judged.decisions, new Map(refs.map((r) => [r.subscription_id, r.seq])));
   const response = { snapshot_id: snapshotId, seq_range: { from: entries[0]!.event.seq, to: entries[entries.length - 1]!.event.seq }, diff, alerts: refs };
   const outbox = outboxRows(alerts.emitted, refs.map((a) => a.seq), basis.id, now);
-  return { basis, snapshotId, takenAt, emitted: alerts.emitted, states, outbox, plan, response };
+  return { basis, snapshotId, takenAt, subjects: subs, emitted: alerts.emitted, states, outbox, plan, response };
 }
 
 export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "top_n" | "primary_metric_field">): RankSettings => ({
@@ -129,6 +135,15 @@ export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "
   topN: basis.top_n,
   primaryMetricField: basis.primary_metric_field,
 });
+
+/** The subscriptions as the commit left them: what `writes` changed (last notified, lifecycle states), applied. */
+function subscriptionsAfter(j: Judged): JudgedSubscription[] {
+  const notified = new Set(j.response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id));
+  const states = new Map(j.states.map((s) => [s.id, s.state]));
+  return j.subjects.map((s) =>
+    notified.has(s.id) || states.has(s.id) ? { ...s, lastNotifiedId: notified.has(s.id) ? j.snapshotId : s.lastNotifiedId, state: states.get(s.id) ?? s.state } : s,
+  );
+}
 
 /** Thrown inside the optimistic transaction to roll it back: another writer moved the head. */
 const HEAD_MOVED = Symbol("head moved");
