@@ -1,5 +1,4 @@
 // The Store port on drizzle: PostgreSQL in production, PGlite embedded and in tests.
-import { writeInOrder } from "./in-order.js";
 import { and, desc, eq, getTableColumns, gt, lte, sql } from "drizzle-orm";
 import type { Database } from "./database.js";
 import { acksCovering, recordAck } from "./ack-log.js";
@@ -188,7 +187,7 @@ export function createDrizzleStore(database: Database, options: DrizzleStoreOpti
     },
 
     claimIdempotencyKey: (dashboardId, key, hash) => claimKey(db, dashboardId, key, hash, now()),
-    completeIdempotencyKey: (dashboardId, key, status, body) => writeInOrder([completeKey(db, dashboardId, key, status, body)]),
+    completeIdempotencyKey: async (dashboardId, key, status, body) => { await completeKey(db, dashboardId, key, status, body); },
     releaseIdempotencyKey: (dashboardId, key) => releaseKey(db, dashboardId, key),
 
     pruneEvents: (before) => pruneAll(db, "events", before, { batchSize: EVENT_PRUNE_BATCH }),

@@ -9,14 +9,15 @@
 /** A started or not yet started query; null (nothing to write) is skipped. */
 export type PendingWrite = PromiseLike<unknown> | null;
 
-/** Starts every write now, in the order given, then waits for all of them; the first failure rejects. */
-export async function writeInOrder(writes: readonly PendingWrite[]): Promise<void> {
-  const started: Promise<unknown>[] = [];
-  for (const write of writes) {
-    // `then` is what starts a drizzle query; Promise.resolve would defer it to a later microtask.
-    if (write !== null) started.push(new Promise((resolve, reject) => write.then(resolve, reject)));
-  }
-  await Promise.all(started);
+/** Starts every write now, in the order given; null is skipped. */
+function startInOrder(writes: readonly PendingWrite[]): Promise<unknown>[] {
+  // `then` is what starts a drizzle query; Promise.resolve would defer it to a later microtask.
+  return writes.flatMap((write) => (write === null ? [] : [new Promise((resolve, reject) => write.then(resolve, reject))]));
+}
+
+/** Starts every write now, in the order given, then waits for all their answers; the first failure rejects. */
+export function writeInOrder(writes: readonly PendingWrite[]): Promise<unknown[]> {
+  return Promise.all(startInOrder(writes));
 }
 
 /**
@@ -28,8 +29,6 @@ export function mapped<T, U>(write: PromiseLike<T>, fn: (answer: T) => U): Promi
 }
 
 /** writeInOrder, but each write's outcome is handed back instead of the first failure rejecting. */
-export async function settleInOrder(writes: readonly PendingWrite[]): Promise<PromiseSettledResult<unknown>[]> {
-  const started: Promise<unknown>[] = [];
-  for (const write of writes) if (write !== null) started.push(new Promise((resolve, reject) => write.then(resolve, reject)));
-  return Promise.allSettled(started);
+export function settleInOrder(writes: readonly PendingWrite[]): Promise<PromiseSettledResult<unknown>[]> {
+  return Promise.allSettled(startInOrder(writes));
 }

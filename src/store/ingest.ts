@@ -5,11 +5,10 @@
 // moved (which takes the row lock). Only when another writer moved it meanwhile is that batch rolled back
 // and the snapshot judged again, under the lock.
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { LifecycleState } from "../core/lifecycle.js";
 import type { RankSettings, SnapshotData } from "../core/types.js";
 import { createBaselineSource } from "./baseline-source.js";
-import { dashboards } from "./schema.js";
 import { arrayLiteral, type Db, type Tx } from "./database.js";
 import { planAppend, writeEvents, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
@@ -56,12 +55,13 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
   // holding the lock.
   const committed = await db
     .transaction(async (tx) => {
-      const [moved, ...rest] = await settleInOrder([
+      const settled = await settleInOrder([
         moveHeadIfUnmoved(tx, basis, optimistic.plan.head, { id: snapshotId, takenAt: optimistic.takenAt }),
         ...writes(tx, optimistic, input, rowsJson, now),
       ]);
-      if (moved!.status === "fulfilled" && moved!.value === false) throw HEAD_MOVED;
-      const failed = [moved!, ...rest].find((r) => r.status === "rejected");
+      // A moved head explains whatever else failed after it (its seqs were taken).
+      if (settled[0]!.status === "fulfilled" && settled[0]!.value === false) throw HEAD_MOVED;
+      const failed = settled.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
       return optimistic;
     })
@@ -76,7 +76,9 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
       if (!locked) return { ok: false, error: "not-found" };
       const judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
       if ("ok" in judged) return judged;
-      await writeInOrder([...writes(tx, judged, input, rowsJson, now), ...moveHead(tx, judged)]);
+      // Holding the lock, on the basis read under it: this move cannot miss.
+      const [moved] = await writeInOrder([moveHeadIfUnmoved(tx, locked, judged.plan.head, { id: snapshotId, takenAt: judged.takenAt }), ...writes(tx, judged, input, rowsJson, now)]);
+      if (moved !== true) throw new Error(`dashboard ${locked.id}: head moved under its row lock`);
       return judged;
     }));
   if ("ok" in outcome) return outcome;
@@ -147,11 +149,6 @@ function subscriptionsAfter(j: Judged): JudgedSubscription[] {
 
 /** Thrown inside the optimistic transaction to roll it back: another writer moved the head. */
 const HEAD_MOVED = Symbol("head moved");
-
-/** The head and latest snapshot moved unconditionally: for the path that already holds the row lock. */
-const moveHead = (tx: Tx, j: Judged): PendingWrite[] => [
-  tx.update(dashboards).set({ headSeq: j.plan.head, latestSnapshotId: j.snapshotId, latestTakenAt: j.takenAt }).where(eq(dashboards.id, j.basis.id)),
-];
 
 /** The commit's writes other than the head's move, for `writeInOrder`: the snapshot, then its events. */
 function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): PendingWrite[] {
