@@ -1,4 +1,5 @@
-// Hub nodes under test for the ingest bench: each a real `src/main.ts` process on PostgreSQL and Redis,
+// Hub nodes under test for the ingest bench: each a real hub process (`dist/main.js`, or `src/main.ts` in a
+// tree without a build) on PostgreSQL and Redis,
 // so its CPU (read from /proc) is the hub's alone; the load generator is the bench process.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Snapshot ingest as a user with a real dashboard sees it: 1 000-row snapshots (about 54 KB) whose every
+// Snapshot ingest as a user with a real dashboard sees it: 1 000-row snapshots (about 70 KB) whose every
 // persona subscription matches, posted over HTTP to hub processes on PostgreSQL and Redis. Hub CPU is
 // read from each hub's /proc entry; this process only generates load.
 //
@@ -8,7 +8,7 @@
 //
 // Usage: npx tsx bench/ingest.bench.ts. BENCH_ROOTS="base=/path/to/checkout,new=." runs each shape on each
 // source tree in turn, in the same run (an A/B); BENCH_INGEST_N scales the counts; BENCH_CPU_PROF=dir
-// writes a V8 profile per hub; REDIS_URL (default TEST_REDIS_URL, then redis://127.0.0.1:6379).
+// writes a V8 profile per hub; SNAPSHOT_CACHE_BYTES is passed to the hubs; REDIS_URL (default TEST_REDIS_URL, then redis://127.0.0.1:6379).
 import postgres from "postgres";
 import { mintToken } from "../src/http/token.js";
 import { startBenchHub, type BenchHub } from "./ingest-hub.js";

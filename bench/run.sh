@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark; each writes JSON to bench/results/. Needs the local PostgreSQL (TEST_DATABASE_URL).
+# Runs the diff, ingest, reconcile, fan-out and SDK benchmarks; each writes JSON to bench/results/ (the others run alone, see README). Needs the local PostgreSQL (TEST_DATABASE_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsx bench/diff.bench.ts

@@ -5,8 +5,17 @@
 // events share parts of it (subscriptions on one rule share its trace object). So the members text of a
 // data object, and of each object directly inside it, is made once and remembered by identity.
 
-/** jsonb's key order (shorter first, then by code unit). */
-const byJsonbOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * jsonb's key order: shorter first by UTF-8 length, then by bytes. For ASCII keys (nearly all) that is
+ * length and code unit; any other key is compared by its UTF-8 bytes, as PostgreSQL does.
+ */
+function byJsonbOrder(a: string, b: string): number {
+  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  const [x, y] = [Buffer.from(a, "utf8"), Buffer.from(b, "utf8")];
+  return x.length - y.length || Buffer.compare(x, y);
+}
+
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 
 /** JSON.stringify with every object's keys in jsonb order; undefined members are left out as it does. */
 export function canonicalJson(value: unknown): string {
@@ -62,5 +71,19 @@ function sharedJson(item: unknown): string {
 export function dataMembers(data: Record<string, unknown>): string {
   let text = dataTexts.get(data);
   if (text === undefined) dataTexts.set(data, (text = members(data, "diff", sharedJson)));
+  return text;
+}
+
+const diffTexts = new WeakMap<object, string>();
+
+/**
+ * A diff's text (JSON.stringify, the order it is stored in: a `json` column keeps it as written), made
+ * once per diff object: the snapshot row, the broker's part and every frame of one commit or log page
+ * share it.
+ */
+export function diffText(diff: unknown): string {
+  if (diff === null || typeof diff !== "object") return JSON.stringify(diff) ?? "null";
+  let text = diffTexts.get(diff);
+  if (text === undefined) diffTexts.set(diff, (text = JSON.stringify(diff)));
   return text;
 }

@@ -9,7 +9,6 @@ import { DASHBOARD_ID } from "../protocol/frames.js";
 export { DASHBOARD_ID };
 export const MAX_TOP_N = 1000;
 /** Also here, where the request shapes are, for routes that build their own. */
-export { isoInstant };
 
 const snapshotPolicy = z.string().refine((v) => {
   if (v === "manual" || v === "hourly") return true;

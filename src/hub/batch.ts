@@ -11,7 +11,8 @@
 // members before `data`, from which it writes those members again, the same way the log path does).
 import { topics } from "../broker/broker.js";
 import { EVENT_KINDS, type HubEvent, type LogEntry } from "../protocol/event.js";
-import { diffText, splitData } from "./event-json.js";
+import { diffText } from "../event-text.js";
+import { splitData } from "./event-json.js";
 
 export const PARTS_TOPIC = "dw:parts";
 const MAGIC = "DW2";

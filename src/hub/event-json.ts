@@ -6,8 +6,6 @@
 import type { HubEvent } from "../protocol/event.js";
 import { canonicalJson, dataMembers } from "../event-text.js";
 
-export { canonicalJson };
-
 /** An event's frame body is `metaText + head + diff + "}"`, or `metaText + head` when there is no diff. */
 export interface DataSplit {
   head: string;
@@ -30,17 +28,4 @@ export function splitData(data: Record<string, unknown>): DataSplit {
   if (diff === undefined) return { head: `{${dataMembers(data)}}`, diff: undefined, hasDiff: false };
   const rest = dataMembers(data);
   return { head: `{${rest}${rest.length > 0 ? "," : ""}"diff":`, diff, hasDiff: true };
-}
-
-const diffTexts = new WeakMap<object, string>();
-
-/** The diff's text, made once per diff object: entries of one commit (or one log page) share the object. */
-export function diffText(diff: unknown): string {
-  if (diff === null || typeof diff !== "object") return JSON.stringify(diff) ?? "null";
-  let text = diffTexts.get(diff);
-  if (text === undefined) {
-    text = JSON.stringify(diff);
-    diffTexts.set(diff, text);
-  }
-  return text;
 }

@@ -5,7 +5,8 @@
 // (see writer.ts).
 import type { LogEntry } from "../protocol/event.js";
 import type { ServerFrame } from "../protocol/frames.js";
-import { diffText, metaText, splitData } from "./event-json.js";
+import { diffText } from "../event-text.js";
+import { metaText, splitData } from "./event-json.js";
 
 /** RFC 6455 §5.2: a final, unmasked (servers never mask) text frame holding the JSON, as one buffer. */
 export function encodeFrame(frame: ServerFrame): Buffer {

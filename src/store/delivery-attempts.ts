@@ -6,21 +6,21 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "./database.js";
 import { ATTEMPT_ERROR_MAX, type AttemptRecord } from "./delivery-store.js";
-import type { Failure, Result } from "./result.js";
+import { failure, ok, type Failure, type Result } from "./result.js";
 import { appendEvents } from "./event-log.js";
 import { dashboards, deliveries, deliveryAttempts, subscriptions } from "./schema.js";
 
 type Overdue = Result<{ overdue: boolean }, Failure<"lease-lost">>;
 
 export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Overdue> {
-  const notOverdue: Overdue = { ok: true, value: { overdue: false } };
+  const notOverdue: Overdue = ok({ overdue: false });
   return db.transaction(async (tx): Promise<Overdue> => {
     const won = await tx
       .update(deliveries)
       .set(r.row)
       .where(and(eq(deliveries.dashboardId, r.dashboardId), eq(deliveries.id, r.deliveryId), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, r.leaseUntil)))
       .returning({ id: deliveries.id });
-    if (won.length === 0) return { ok: false, error: "lease-lost" };
+    if (won.length === 0) return failure("lease-lost");
     await tx.insert(deliveryAttempts).values({
       dashboardId: r.dashboardId,
       deliveryId: r.deliveryId,
@@ -43,7 +43,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
       .where(mine)
       .returning({ failingSince: subscriptions.failingSince, enabled: subscriptions.enabled });
     if (!run?.enabled || !run.failingSince || disableAfterMs === 0) return notOverdue;
-    return { ok: true, value: { overdue: r.at.getTime() - run.failingSince.getTime() >= disableAfterMs } };
+    return ok({ overdue: r.at.getTime() - run.failingSince.getTime() >= disableAfterMs });
   });
 }
 
@@ -55,7 +55,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
 export async function disableEndpoint(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Result<LogEntry[], Failure<"run-cleared" | "dashboard-gone">>> {
   return db.transaction(async (tx) => {
     const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, r.dashboardId)).for("update");
-    if (!dashboard) return { ok: false, error: "dashboard-gone" } as const;
+    if (!dashboard) return failure("dashboard-gone");
     // Asked again under the lock: a success or a PATCH enabled:true in between has cleared the run.
     const turned = await tx
       .update(subscriptions)
@@ -69,12 +69,12 @@ export async function disableEndpoint(db: Db, r: AttemptRecord, disableAfterMs: 
         ),
       )
       .returning({ id: subscriptions.id });
-    if (turned.length === 0) return { ok: false, error: "run-cleared" } as const;
+    if (turned.length === 0) return failure("run-cleared");
     await tx
       .update(deliveries)
       .set({ status: "failed", nextAttemptAt: r.at })
       .where(and(eq(deliveries.dashboardId, r.dashboardId), eq(deliveries.id, r.deliveryId), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, r.row.nextAttemptAt)));
     const appended = await appendEvents(tx, r.dashboardId, dashboard.headSeq, [{ kind: "subscription.disabled", data: { subscription_id: r.subscriptionId } }], "system:delivery", r.at);
-    return { ok: true, value: appended } as const;
+    return ok(appended);
   });
 }

@@ -1,7 +1,7 @@
 // Appending to and reading a dashboard's log. Appends run inside a transaction that holds the dashboard row.
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { EventKind, LogEntry } from "../protocol/event.js";
-import { canonicalJson, dataMembers } from "../event-text.js";
+import { canonicalJson, dataMembers, diffText } from "../event-text.js";
 import { query, resultRows, type Db, type Tx } from "./database.js";
 import { mapped, writeInOrder, type PendingWrite } from "./in-order.js";
 import { toLogEntries } from "./mappers.js";
@@ -18,7 +18,7 @@ export interface EventDraft {
   ownDiff?: boolean;
 }
 
-/** An event row as `writeAppend` sends it; the columns every row shares travel once, beside them. */
+/** An event row as `writeEvents` sends it; the columns every row shares travel once, beside them. */
 interface PlannedRow {
   seq: number;
   kind: EventKind;
@@ -73,13 +73,10 @@ export async function appendEvents(tx: Tx, dashboardId: string, headSeq: number,
   return plan.entries;
 }
 
-/**
- * The insert and the head move (with `alsoSet` on the same dashboard row), not yet started: the caller
- * hands them to `writeInOrder`, alone or after whatever else the commit writes.
- */
-export function writeAppend(tx: Tx, plan: PlannedAppend, alsoSet: Partial<typeof dashboards.$inferInsert> = {}): PendingWrite[] {
+/** The insert and the head move, not yet started. */
+function writeAppend(tx: Tx, plan: PlannedAppend): PendingWrite[] {
   if (plan.rows.length === 0) return [];
-  return [writeEvents(tx, plan), tx.update(dashboards).set({ ...alsoSet, headSeq: plan.head }).where(eq(dashboards.id, plan.dashboardId))];
+  return [writeEvents(tx, plan), tx.update(dashboards).set({ headSeq: plan.head }).where(eq(dashboards.id, plan.dashboardId))];
 }
 
 /** The insert alone, not yet started, for a caller that moves the head itself (ingest's guarded move). */
@@ -103,12 +100,11 @@ export function writeEvents(tx: Tx, plan: PlannedAppend): PendingWrite {
   );
   const first = plan.rows[0]!.seq;
   // The entries learn their prev_seq from the insert's answer, before the commit is handed on.
-  const chained = mapped(insert, (result) => {
+  return mapped(insert, (result) => {
     for (const r of resultRows<{ seq: string | number; prev_seq: string | number | null }>(result)) {
       if (r.prev_seq !== null) plan.entries[Number(r.seq) - first]!.prev_seq = Number(r.prev_seq);
     }
   });
-  return chained;
 }
 
 /** Numbers the drafts after `headSeq`. Reads nothing: a persona event's prev_seq comes from the insert. */
@@ -129,7 +125,7 @@ export function planAppend(dashboardId: string, headSeq: number, drafts: EventDr
       dataText: snapshotId || own || d.data.diff === undefined ? `{${dataMembers(d.data)}}` : canonicalJson(d.data),
       snapshot_id: snapshotId,
       persona,
-      diff: own ? JSON.stringify(d.data.diff ?? null) : null,
+      diff: own ? diffText(d.data.diff ?? null) : null,
     });
     entries.push({ event: { dashboard_id: dashboardId, seq, kind: d.kind, at: atText, actor, data: d.data }, persona, prev_seq: null });
   });

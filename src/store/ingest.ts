@@ -8,7 +8,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { LifecycleState } from "../core/lifecycle.js";
 import type { RankSettings, SnapshotData } from "../core/types.js";
+import { diffText } from "../event-text.js";
 import { createBaselineSource } from "./baseline-source.js";
+import { failure } from "./result.js";
 import { arrayLiteral, type Db, type Tx } from "./database.js";
 import { planAppend, writeEvents, type EventDraft, type PlannedAppend } from "./event-log.js";
 import { completeKey } from "./idempotency.js";
@@ -45,7 +47,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
   const snapshotId = randomUUID();
 
   const basis = input.basis ?? (await readBasis(db, input.dashboardId));
-  if (!basis) return { ok: false, error: "not-found" };
+  if (!basis) return failure("not-found");
   const optimistic = await judgeAgainst(db, cache, basis, input, next, snapshotId, now, known?.get(basis.id, basis.head_seq));
   // A later head only has a later taken_at: refused against this one, refused against any.
   if ("ok" in optimistic) return optimistic;
@@ -73,7 +75,7 @@ export async function ingestSnapshot(db: Db, cache: SnapshotCache, input: Ingest
     committed ??
     (await db.transaction(async (tx): Promise<Judged | Refusal> => {
       const locked = await lockBasis(tx, input.dashboardId);
-      if (!locked) return { ok: false, error: "not-found" };
+      if (!locked) return failure("not-found");
       const judged = await judgeAgainst(tx, cache, locked, input, next, snapshotId, now);
       if ("ok" in judged) return judged;
       // Holding the lock, on the basis read under it: this move cannot miss.
@@ -159,7 +161,7 @@ function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Da
     tx.execute(
       sql`insert into snapshots (id, dashboard_id, seq, taken_at, received_at, primary_metric, row_count, rows, diff)
           values (${snapshotId}, ${j.basis.id}, ${response.seq_range.from}::bigint, ${j.takenAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
-                  ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : JSON.stringify(response.diff)}::json)`,
+                  ${input.primaryMetric}::float8, ${input.rows.length}::int, ${input.bodyJson === undefined ? sql`${rowsJson}::json` : sql`(${rowsJson}::json -> 'rows')`}, ${response.diff === null ? null : diffText(response.diff)}::json)`,
     ),
     writeEvents(tx, j.plan),
     notified.length > 0

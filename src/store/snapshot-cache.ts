@@ -28,6 +28,8 @@ interface Held {
   entry: CachedSnapshot;
   /** Read as a baseline: outlives its time as a dashboard's latest. */
   kept: boolean;
+  /** Set when it came in as its dashboard's latest. */
+  dashboardId: string | null;
 }
 
 /**
@@ -45,20 +47,22 @@ export function createSnapshotCache(maxBytes: number): SnapshotCache {
     if (!old) return;
     held.delete(id);
     bytes -= old.entry.bytes;
+    // The dashboard's latest no longer held: nothing to let go when it is replaced, so forget it too.
+    if (old.dashboardId !== null && latestOf.get(old.dashboardId) === id) latestOf.delete(old.dashboardId);
   };
-  const add = (id: string, entry: CachedSnapshot, kept: boolean) => {
+  const add = (id: string, entry: CachedSnapshot, kept: boolean, dashboardId: string | null) => {
     const known = held.get(id);
     if (known) {
       known.kept ||= kept;
+      known.dashboardId ??= dashboardId;
       return;
     }
     if (entry.bytes > maxBytes) return;
-    held.set(id, { entry, kept });
+    held.set(id, { entry, kept, dashboardId });
     bytes += entry.bytes;
-    for (const [oldId, old] of held) {
+    for (const oldId of held.keys()) {
       if (bytes <= maxBytes) break;
-      held.delete(oldId);
-      bytes -= old.entry.bytes;
+      drop(oldId);
     }
   };
 
@@ -74,10 +78,12 @@ export function createSnapshotCache(maxBytes: number): SnapshotCache {
       const replaced = latestOf.get(dashboardId);
       latestOf.set(dashboardId, id);
       if (replaced !== undefined && replaced !== id && held.get(replaced)?.kept !== true) drop(replaced);
-      add(id, entry, false);
+      add(id, entry, false, dashboardId);
+      // Not held (larger than the bound): no latest to track for this dashboard.
+      if (!held.has(id)) latestOf.delete(dashboardId);
     },
     keep(id, entry) {
-      add(id, entry, true);
+      add(id, entry, true, null);
     },
     get bytes() {
       return bytes;

@@ -9,7 +9,7 @@ import { planNodes, useCapturedPlans } from "../helpers/captured-plans.js";
 const t = useCapturedPlans(2);
 
 describe("the persona chain lookup", () => {
-  it("probes the persona index once per persona however long the log is", async () => {
+  it("probes the persona index, scanning no events, however long the log is", async () => {
     const { store, admin } = t;
     await store.createDashboard("chain", { ...DEFAULT_SETTINGS, rank_by: "score" }, "o");
     // p-1 twice (two alerts of one persona in one batch), p-2 once.

@@ -2,14 +2,13 @@
 // (subscription-cache.ts), and from the database once anything moved it, here or on another node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/http/routes/dashboards.js";
-import { openDatabase, type Database } from "../../src/store/database.js";
+import { openDatabase } from "../../src/store/database.js";
 import { createDrizzleStore } from "../../src/store/drizzle-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createSubscriptionCache } from "../../src/store/subscription-cache.js";
 import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 let pg: TestDatabase & { url: string };
-const opened: Database[] = [];
 let capture: string[] | null = null;
 let a: Store;
 let b: Store;
@@ -18,7 +17,6 @@ beforeAll(async () => {
   // Two nodes on one database; node A's statements can be captured.
   const dbA = await openDatabase({ databaseUrl: pg.url, poolSize: 2, queryLogger: { logQuery: (q) => void capture?.push(q) } });
   const dbB = await openDatabase({ databaseUrl: pg.url, poolSize: 2 });
-  opened.push(dbA, dbB);
   a = createDrizzleStore(dbA);
   b = createDrizzleStore(dbB);
 });

@@ -4,7 +4,7 @@ import type { ApiDeps, Env } from "../context.js";
 import { sha256 } from "../../app/content-hash.js";
 import { failure } from "../../store/result.js";
 import { HttpProblem, validationProblem } from "../problem.js";
-import { snapshotsQuerySchema } from "../schemas.js";
+import { snapshotsQuerySchema, UUID } from "../schemas.js";
 import { parseSnapshotBody } from "../snapshot-body.js";
 import { parseQuery } from "../validate.js";
 import { dashboardFromPath, publishersOnly } from "../middleware.js";
@@ -31,8 +31,9 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
       const write = await writes.writeSnapshot(dashboard.id, claim, () => ({ ingest }));
       switch (write.state) {
         case "committed": {
-          const { entries: _published, deliveriesDue: _due, ...response } = write.outcome;
-          return c.json(response, 201);
+          // The CONTRACT's answer, member by member: what else the outcome carries stays in the hub.
+          const { snapshot_id, seq_range, diff, alerts } = write.outcome;
+          return c.json({ snapshot_id, seq_range, diff, alerts }, 201);
         }
         case "done":
           return c.json(write.body as object, write.status as 201);
@@ -61,7 +62,7 @@ export function snapshotRoutes({ store, writes, limits, now }: ApiDeps) {
     .get("/:id/snapshots/:snapshot_id", dashboardFromPath(store), async (c) => {
       const dashboard = c.get("dashboard");
       const id = c.req.param("snapshot_id");
-      const snapshot = /^[0-9a-f-]{36}$/i.test(id) ? await store.getSnapshot(dashboard.id, id) : failure("not-found");
+      const snapshot = UUID.test(id) ? await store.getSnapshot(dashboard.id, id) : failure("not-found");
       if (snapshot.ok) return c.json({ snapshot: snapshot.value });
       if (snapshot.error === "gone") throw goneProblem();
       throw new HttpProblem("not-found", "snapshot does not exist");
