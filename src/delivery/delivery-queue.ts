@@ -97,9 +97,12 @@ export function createDeliveryQueue(store: DeliveryStore, options: DeliveryQueue
               plan satisfies never;
           }
         }
-        settled += unsent.length;
-        cancelled += unsent.filter((u) => u.status === "cancelled").length;
-        return store.settleUnsent(rows[0]!.delivery.dashboardId, leaseUntil, at, unsent);
+        // What the store settled, not what was asked: a row whose lease ran out meanwhile is another node's.
+        // The store answers a total, so cancellations are counted only when the whole batch settled.
+        return store.settleUnsent(rows[0]!.delivery.dashboardId, leaseUntil, at, unsent).then((n) => {
+          settled += n;
+          if (n === unsent.length) cancelled += unsent.filter((u) => u.status === "cancelled").length;
+        });
       });
       await Promise.all(settling);
       return { jobs, settled, cancelled };
