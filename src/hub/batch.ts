@@ -98,10 +98,10 @@ function encodeMessage(t: number, list: Prepared[], parts: Map<string, string>, 
     }
     header.e.push([m, seq, EVENT_KINDS.indexOf(kind), entry.persona, entry.prev_seq, head.length, p]);
   }
-  let out = MAGIC + JSON.stringify(header) + "\n";
-  for (const text of carried) out += text;
-  for (const { head } of list) out += head;
-  return out;
+  // One join: a message grown with += is a rope of a thousand heads that the Redis client walks twice.
+  const out = [MAGIC, JSON.stringify(header), "\n", ...carried];
+  for (const { head } of list) out.push(head);
+  return out.join("");
 }
 
 /**

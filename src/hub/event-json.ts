@@ -25,7 +25,8 @@ export function metaText(e: Pick<HubEvent, "dashboard_id" | "seq" | "kind" | "at
 /** `data` as `head + diff + "}"`, or all in `head` when it has no diff. */
 export function splitData(data: Record<string, unknown>): DataSplit {
   const diff = data.diff;
-  if (diff === undefined) return { head: `{${dataMembers(data)}}`, diff: undefined, hasDiff: false };
+  // Joined, not concatenated: the head is spliced into the broker message and encoded (see event-text.ts).
+  if (diff === undefined) return { head: ["{", dataMembers(data), "}"].join(""), diff: undefined, hasDiff: false };
   const rest = dataMembers(data);
-  return { head: `{${rest}${rest.length > 0 ? "," : ""}"diff":`, diff, hasDiff: true };
+  return { head: ["{", rest, rest.length > 0 ? "," : "", '"diff":'].join(""), diff, hasDiff: true };
 }
