@@ -19,6 +19,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { explainRoutes } from "./http/routes/explain.js";
 import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
+import { isStoreUnavailable } from "./store/store-unavailable.js";
 
 /** `publish` is not given: the routes' is `writes.onCommitted`, so every route's commits take the same path. */
 export interface AppDeps extends Omit<ApiDeps, "publish"> {
@@ -60,6 +61,10 @@ export function createApp(appDeps: AppDeps): Hono<Env> {
 
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error);
+    if (isStoreUnavailable(error)) {
+      c.get("log")?.warn({ err: error }, "store unavailable");
+      return problemResponse(c, new HttpProblem("unavailable", "the store cannot take requests just now; retry shortly", undefined, { "retry-after": "1" }));
+    }
     c.get("log")?.error({ err: error }, "unhandled error");
     return problemResponse(c, new HttpProblem("internal", "the hub failed to handle this request"));
   });

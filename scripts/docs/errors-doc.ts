@@ -16,6 +16,7 @@ const WHEN: Record<ProblemSlug, string> = {
   "unsafe-url": "a webhook, fallback or source URL that is not `https`, or resolves to a private or loopback address (unless `WEBHOOK_ALLOW_PRIVATE`)",
   "rate-limited": "over `RATE_LIMIT_PER_MIN` writes of one `sub` in a minute (`Retry-After` says when)",
   internal: "a bug: the hub failed to handle the request (logged with its request id); bad input never gets this",
+  unavailable: "the database could not take the request now: unreachable, out of connections, or shutting down or starting (`Retry-After: 1`; logged as a warning); a retry with the same `Idempotency-Key` is safe even if the connection broke during a commit",
 };
 
 export function errorsDoc(): string {

@@ -16,6 +16,7 @@ export const PROBLEM_STATUS = {
   "unsafe-url": 422,
   "rate-limited": 429,
   internal: 500,
+  unavailable: 503,
 } as const;
 
 export type ProblemSlug = keyof typeof PROBLEM_STATUS;
@@ -34,6 +35,7 @@ const TITLES: Record<ProblemSlug, string> = {
   "unsafe-url": "Unsafe URL",
   "rate-limited": "Rate limited",
   internal: "Internal error",
+  unavailable: "Service unavailable",
 };
 
 export const PROBLEM_TYPE_BASE = "https://dashwatch.dev/problems/";
