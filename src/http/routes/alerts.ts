@@ -26,7 +26,7 @@ export function alertRoutes({ store }: ApiDeps) {
     if (!maySee(principal, subscription?.owner ?? null, persona)) throw notFound;
     const [{ deliveries }, acks] = await Promise.all([
       // One alert has at most two deliveries (direct, or a fallback's webhook and email), each of at most
-      // MAX_ATTEMPTS_PER_DELIVERY attempts: under 1 MiB besides the event, so no byte cut, which with no
+      // MAX_ATTEMPTS_PER_DELIVERY attempts: under 0.7 MB besides the event, so no byte cut, which with no
       // cursor to go on would hide deliveries. The count bound is generous.
       store.listDeliveries(dashboard.id, { owner: ownerScope(principal), seq: event.seq, limit: 1000 }),
       persona === null ? Promise.resolve([]) : store.acksCovering(dashboard.id, persona, event.seq),
