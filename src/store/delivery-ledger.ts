@@ -82,15 +82,21 @@ export async function listDeliveries(db: Db, dashboardId: string, q: DeliveryQue
     const rows = await db.select(ledgerColumns).from(deliveries).where(where).orderBy(...order).limit(q.limit);
     return { deliveries: await withAttempts(db, dashboardId, rows), more: rows.length === q.limit };
   }
-  // Measured in the database first, so that only the deliveries within the budget are loaded, attempts and all.
+  // Measured in the database first, so that only the deliveries within the budget are loaded, attempts and
+  // all; in one snapshot, as an attempt recorded between the measure and the load would make the page heavier
+  // than measured.
   const page = db.select({ id: deliveries.id, seq: deliveries.seq }).from(deliveries).where(where).orderBy(...order).limit(q.limit);
-  const measured = await idsWithin(db, dashboardId, page, q.maxBytes);
-  if (measured.ids.length === 0) return { deliveries: [], more: false };
-  const [rows, attempts] = await Promise.all([
-    db.select(ledgerColumns).from(deliveries).where(and(mine, inArray(deliveries.id, measured.ids))).orderBy(...order),
-    attemptsOf(db, dashboardId, measured.ids),
-  ]);
-  return { deliveries: toDeliveries(rows, attempts), more: measured.of === q.limit || measured.ids.length < measured.of };
+  const maxBytes = q.maxBytes;
+  return db.transaction(
+    async (tx) => {
+      const measured = await idsWithin(tx, dashboardId, page, maxBytes);
+      if (measured.ids.length === 0) return { deliveries: [], more: false };
+      const rows = await tx.select(ledgerColumns).from(deliveries).where(and(mine, inArray(deliveries.id, measured.ids))).orderBy(...order);
+      const attempts = await attemptsOf(tx, dashboardId, measured.ids);
+      return { deliveries: toDeliveries(rows, attempts), more: measured.of === q.limit || measured.ids.length < measured.of };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
 
 export async function getDelivery(db: Db, dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null> {
