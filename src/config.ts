@@ -110,7 +110,7 @@ export interface Config {
   webhookDisableAfterMs: number;
   deliveryRetryScheduleMs: number[];
   maxBodyBytes: number;
-  /** An events page stops before its JSON would pass this. */
+  /** An events or deliveries page stops before its JSON would pass this. */
   maxPageBytes: number;
   maxRows: number;
   /** Parsed latest snapshots kept per node for the next diff, bounded by their rows' JSON size. */

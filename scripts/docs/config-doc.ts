@@ -23,7 +23,7 @@ const MEANINGS: Record<string, string> = {
   MAX_BODY_BYTES: "request body limit, chunked bodies included → 413",
   MAX_ROWS: "rows per snapshot → 413",
   SNAPSHOT_CACHE_BYTES: "per node: snapshots kept parsed (each dashboard's latest, and those read as baselines), bounded by their JSON size (0: off); unset: 64 MiB with DATABASE_URL, 16 MiB embedded",
-  MAX_PAGE_BYTES: "JSON bytes of one `GET .../events` page; a single larger event comes alone (replay pages are bounded by WS_OUTBOUND_BUDGET_BYTES)",
+  MAX_PAGE_BYTES: "JSON bytes of one `GET .../events` or `GET .../deliveries` page; a single larger event or delivery comes alone (replay pages are bounded by WS_OUTBOUND_BUDGET_BYTES)",
   WS_MAX_FRAME_BYTES: "inbound WebSocket frame → close 1009",
   WS_OUTBOUND_BUDGET_BYTES: "per-connection send buffer before events are dropped for a `slow_consumer` gap",
   WS_SLOW_CLOSE_MS: "over budget this long → close 4408",

@@ -17,7 +17,7 @@ export interface ApiDeps {
   subscriptionQuota: SubscriptionQuota;
   /** Wakes the delivery worker (after a hand retry); absent where no worker runs. */
   kickDelivery?: () => void;
-  /** MAX_PAGE_BYTES: an events page stops before its JSON would pass this (default 8 MiB). */
+  /** MAX_PAGE_BYTES: an events or deliveries page stops before its JSON would pass this (default 8 MiB). */
   maxPageBytes?: number;
 }
 

@@ -102,7 +102,7 @@ export function buildOpenApi(version: string, limits: { maxRows: number } = { ma
       },
       "/api/dashboard/{id}/deliveries": {
         parameters: [idParam, ...queryParams(deliveriesQuerySchema)],
-        get: { summary: "The delivery ledger, in (seq, id) order", responses: { 200: json("deliveries, next_after"), ...errors } },
+        get: { summary: "The delivery ledger, in (seq, id) order, a page bounded by limit and MAX_PAGE_BYTES", responses: { 200: json("deliveries, next_after (null when the page stopped at neither bound)"), ...errors } },
       },
       "/api/dashboard/{id}/deliveries/{delivery_id}/retry": {
         parameters: [idParam, { name: "delivery_id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],

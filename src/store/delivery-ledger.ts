@@ -1,7 +1,9 @@
-// The delivery ledger as the API shows it: outbox rows with their attempts, in (seq, id) order, read a
-// bounded page at a time; and the one write it allows, a hand retry of a failed delivery.
+// The delivery ledger as the API shows it: outbox rows with their attempts, in (seq, id) order, read a page
+// at a time, bounded in count and (delivery-bytes.ts) in bytes; and the one write it allows, a hand retry of
+// a failed delivery.
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./database.js";
+import { idsWithin } from "./delivery-bytes.js";
 import { failure, ok, type Failure, type NotFound, type Result } from "./result.js";
 import { deliveries, deliveryAttempts, subscriptions } from "./schema.js";
 
@@ -40,6 +42,14 @@ export interface DeliveryQuery {
   /** A delivery id: the page starts after it in (seq, id) order. */
   after?: string;
   limit: number;
+  /** The deliveries' JSON stays within this, except a first delivery that is larger alone (it comes alone). */
+  maxBytes?: number;
+}
+
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  /** The page stopped at `limit` or at `maxBytes`, so more may follow its last delivery. */
+  more: boolean;
 }
 
 /** "conflict": not failed (or no longer); "disabled": its subscription is; "spent": no attempt is left. */
@@ -48,7 +58,7 @@ export type RetryResult = Result<Delivery, NotFound | Failure<"conflict" | "disa
 /** A delivery takes at most this many attempts in all, hand retries included, so its ledger entry stays bounded. */
 export const MAX_ATTEMPTS_PER_DELIVERY = 100;
 
-export async function listDeliveries(db: Db, dashboardId: string, q: DeliveryQuery): Promise<Delivery[]> {
+export async function listDeliveries(db: Db, dashboardId: string, q: DeliveryQuery): Promise<DeliveryPage> {
   const mine = eq(deliveries.dashboardId, dashboardId);
   const conditions: (SQL | undefined)[] = [mine];
   if (q.subscriptionId !== undefined) conditions.push(eq(deliveries.subscriptionId, q.subscriptionId));
@@ -66,13 +76,27 @@ export async function listDeliveries(db: Db, dashboardId: string, q: DeliveryQue
       .where(and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.owner, q.owner)));
     conditions.push(inArray(deliveries.subscriptionId, owned));
   }
-  const rows = await db
-    .select()
-    .from(deliveries)
-    .where(and(...conditions))
-    .orderBy(asc(deliveries.seq), asc(deliveries.id))
-    .limit(q.limit);
-  return withAttempts(db, dashboardId, rows);
+  const where = and(...conditions);
+  const order = [asc(deliveries.seq), asc(deliveries.id)];
+  if (q.maxBytes === undefined) {
+    const rows = await db.select(ledgerColumns).from(deliveries).where(where).orderBy(...order).limit(q.limit);
+    return { deliveries: await withAttempts(db, dashboardId, rows), more: rows.length === q.limit };
+  }
+  // Measured in the database first, so that only the deliveries within the budget are loaded, attempts and
+  // all; in one snapshot, as an attempt recorded between the measure and the load would make the page heavier
+  // than measured.
+  const page = db.select({ id: deliveries.id, seq: deliveries.seq }).from(deliveries).where(where).orderBy(...order).limit(q.limit);
+  const maxBytes = q.maxBytes;
+  return db.transaction(
+    async (tx) => {
+      const measured = await idsWithin(tx, dashboardId, page, maxBytes);
+      if (measured.ids.length === 0) return { deliveries: [], more: false };
+      const rows = await tx.select(ledgerColumns).from(deliveries).where(and(mine, inArray(deliveries.id, measured.ids))).orderBy(...order);
+      const attempts = await attemptsOf(tx, dashboardId, measured.ids);
+      return { deliveries: toDeliveries(rows, attempts), more: measured.of === q.limit || measured.ids.length < measured.of };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
 
 export async function getDelivery(db: Db, dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null> {
@@ -102,19 +126,40 @@ export async function retryDelivery(db: Db, dashboardId: string, id: string, at:
   return ok((await withAttempts(db, dashboardId, moved))[0]!);
 }
 
-async function withAttempts(db: Db, dashboardId: string, rows: (typeof deliveries.$inferSelect)[]): Promise<Delivery[]> {
-  if (rows.length === 0) return [];
+const ledgerColumns = {
+  id: deliveries.id,
+  dashboardId: deliveries.dashboardId,
+  seq: deliveries.seq,
+  subscriptionId: deliveries.subscriptionId,
+  channel: deliveries.channel,
+  reason: deliveries.reason,
+  status: deliveries.status,
+  nextAttemptAt: deliveries.nextAttemptAt,
+  createdAt: deliveries.createdAt,
+};
+type LedgerRow = Pick<typeof deliveries.$inferSelect, keyof typeof ledgerColumns>;
+
+async function withAttempts(db: Db, dashboardId: string, rows: readonly LedgerRow[]): Promise<Delivery[]> {
+  return toDeliveries(rows, await attemptsOf(db, dashboardId, rows.map((r) => r.id)));
+}
+
+async function attemptsOf(db: Db, dashboardId: string, ids: readonly string[]): Promise<Map<string, DeliveryAttempt[]>> {
+  const byDelivery = new Map<string, DeliveryAttempt[]>();
+  if (ids.length === 0) return byDelivery;
   const attempts = await db
     .select()
     .from(deliveryAttempts)
-    .where(and(eq(deliveryAttempts.dashboardId, dashboardId), inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id))))
+    .where(and(eq(deliveryAttempts.dashboardId, dashboardId), inArray(deliveryAttempts.deliveryId, [...ids])))
     .orderBy(asc(deliveryAttempts.deliveryId), asc(deliveryAttempts.n));
-  const byDelivery = new Map<string, DeliveryAttempt[]>();
   for (const a of attempts) {
     const list = byDelivery.get(a.deliveryId) ?? [];
     list.push({ n: a.n, at: a.at.toISOString(), outcome: a.outcome, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs });
     byDelivery.set(a.deliveryId, list);
   }
+  return byDelivery;
+}
+
+function toDeliveries(rows: readonly LedgerRow[], attempts: ReadonlyMap<string, DeliveryAttempt[]>): Delivery[] {
   return rows.map((r) => ({
     id: r.id,
     dashboard_id: r.dashboardId,
@@ -123,7 +168,7 @@ async function withAttempts(db: Db, dashboardId: string, rows: (typeof deliverie
     channel: r.channel,
     reason: r.reason,
     status: r.status,
-    attempts: byDelivery.get(r.id) ?? [],
+    attempts: attempts.get(r.id) ?? [],
     next_attempt_at: r.status === "pending" ? r.nextAttemptAt.toISOString() : null,
     created_at: r.createdAt.toISOString(),
   }));

@@ -3,7 +3,7 @@
 import type { EventKind, LogEntry } from "../protocol/event.js";
 import type { AckRecord } from "./ack-log.js";
 import type { AlertMark, SubscriptionDeliveries } from "./audit-ledger.js";
-import type { Delivery, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
+import type { Delivery, DeliveryPage, DeliveryQuery, RetryResult } from "./delivery-ledger.js";
 import type { FollowedHeads } from "./followed-heads.js";
 
 export interface EventQuery {
@@ -60,8 +60,8 @@ export interface LogStore {
   readAlertMarks(dashboardId: string, range: AuditRange, afterSeq: number, limit: number): Promise<AlertMark[]>;
   /** How the deliveries of the range's alerts ended, per subscription, counted by the database. */
   deliveriesBySubscription(dashboardId: string, range: AuditRange): Promise<SubscriptionDeliveries[]>;
-  /** The delivery ledger (store/delivery-ledger.ts). */
-  listDeliveries(dashboardId: string, query: DeliveryQuery): Promise<Delivery[]>;
+  /** The delivery ledger (store/delivery-ledger.ts), a page bounded in count and, with maxBytes, in bytes. */
+  listDeliveries(dashboardId: string, query: DeliveryQuery): Promise<DeliveryPage>;
   getDelivery(dashboardId: string, id: string): Promise<{ delivery: Delivery; owner: string | null; enabled: boolean } | null>;
   retryDelivery(dashboardId: string, id: string): Promise<RetryResult>;
   /** The acks by `persona` of a seq ≥ `seq`, earliest first, bounded (store/ack-log.ts). */

@@ -22,7 +22,7 @@ async function setup(dashboardId: string, reply: Replier, config: Partial<Delive
   return { r, secret, worker, subscription: made.subscriptions[0]!, seq: made.snapshots[1]!.alerts[0]!.seq };
 }
 
-const ledger = (dashboardId: string) => suite.f.store.listDeliveries(dashboardId, { owner: null, limit: 100 });
+const ledger = async (dashboardId: string) => (await suite.f.store.listDeliveries(dashboardId, { owner: null, limit: 100 })).deliveries;
 
 describe("delivery ledger", () => {
   it("records three attempts with their status codes and durations when the receiver answers 500, 500, then 200", async () => {

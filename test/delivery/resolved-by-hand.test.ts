@@ -64,7 +64,7 @@ describe("alert.resolved deliveries", () => {
     expect(mail.subject).toBe(`[Dashwatch] Revenue: resolved (the alert of event ${firedSeqs[1]})`);
     expect(mail.text).toContain("is resolved");
     expect(mail.text).toContain(snapshotId);
-    const ledger = await t.f.store.listDeliveries("resolved-hand", { owner: null, status: "delivered", limit: 10 });
+    const { deliveries: ledger } = await t.f.store.listDeliveries("resolved-hand", { owner: null, status: "delivered", limit: 10 });
     expect(ledger.filter((d) => entries.some((e) => e.event.seq === d.seq))).toHaveLength(2);
   });
 });

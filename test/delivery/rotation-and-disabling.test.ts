@@ -105,7 +105,7 @@ describe("endpoint disabling", () => {
     suite.f.clock.advance(3_600_000);
     await w.runOnce();
     expect(r.requests).toHaveLength(requests);
-    const ledger = await suite.f.store.listDeliveries("disable", { owner: null, limit: 10 });
+    const { deliveries: ledger } = await suite.f.store.listDeliveries("disable", { owner: null, limit: 10 });
     expect(ledger.map((d) => d.status).sort()).toEqual(["cancelled", "failed"]);
     expect(ledger.every((d) => d.attempts.every((a) => a.outcome === "failed"))).toBe(true);
   });

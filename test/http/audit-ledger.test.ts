@@ -21,7 +21,7 @@ afterAll(() => t.close());
 
 describe("audit report, ledger sections", () => {
   it("lists each alert with its deliveries and whether its persona acked it, and a success rate per subscription", async () => {
-    const rows = await t.store.listDeliveries("aud", { owner: null, limit: 10 });
+    const { deliveries: rows } = await t.store.listDeliveries("aud", { owner: null, limit: 10 });
     expect(rows).toHaveLength(3);
     // Three webhook deliveries: one delivered, one failed, one still pending.
     await t.database.db.execute(sql`update deliveries set status = 'delivered' where dashboard_id = 'aud' and id = ${rows[0]!.id}`);

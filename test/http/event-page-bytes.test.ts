@@ -2,7 +2,7 @@
 // would pass MAX_PAGE_BYTES, next_after_seq continues exactly, and an event larger than the bound comes alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { DEFAULT_MAX_PAGE_BYTES } from "../../src/http/routes/events.js";
+import { DEFAULT_MAX_PAGE_BYTES } from "../../src/http/page-bytes.js";
 import { setupDashboard } from "../helpers/fixtures.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { bigData, fillLogVia } from "../hub/helpers/big-log.js";

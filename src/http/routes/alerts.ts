@@ -24,8 +24,10 @@ export function alertRoutes({ store }: ApiDeps) {
     const subscription = typeof event.data.subscription_id === "string" ? await store.getSubscription(dashboard.id, event.data.subscription_id) : null;
     const persona = event.data.subscriber_kind === "persona" ? String(event.data.subscriber_id) : null;
     if (!maySee(principal, subscription?.owner ?? null, persona)) throw notFound;
-    const [deliveries, acks] = await Promise.all([
-      // One alert has at most two deliveries (direct, or a fallback's webhook and email): the bound is generous.
+    const [{ deliveries }, acks] = await Promise.all([
+      // One alert has at most two deliveries (direct, or a fallback's webhook and email), each of at most
+      // MAX_ATTEMPTS_PER_DELIVERY attempts: under 0.7 MB besides the event, so no byte cut, which with no
+      // cursor to go on would hide deliveries. The count bound is generous.
       store.listDeliveries(dashboard.id, { owner: ownerScope(principal), seq: event.seq, limit: 1000 }),
       persona === null ? Promise.resolve([]) : store.acksCovering(dashboard.id, persona, event.seq),
     ]);

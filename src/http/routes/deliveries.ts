@@ -6,27 +6,30 @@ import { MAX_ATTEMPTS_PER_DELIVERY } from "../../store/delivery-ledger.js";
 import { ownerScope, ownsOrAdmin } from "../auth.js";
 import type { ApiDeps, Env } from "../context.js";
 import { dashboardFromPath } from "../middleware.js";
+import { DEFAULT_MAX_PAGE_BYTES, entriesBudget } from "../page-bytes.js";
 import { HttpProblem } from "../problem.js";
 import { deliveriesQuerySchema, UUID } from "../schemas.js";
 import { parseQuery } from "../validate.js";
 
-export function deliveryRoutes({ store, kickDelivery }: ApiDeps) {
+export function deliveryRoutes({ store, kickDelivery, maxPageBytes = DEFAULT_MAX_PAGE_BYTES }: ApiDeps) {
   return new Hono<Env>()
     .get("/:id/deliveries", dashboardFromPath(store), async (c) => {
       const dashboard = c.get("dashboard");
       const q = parseQuery(deliveriesQuerySchema, c.req.query());
       const principal = c.get("principal");
-      const deliveries = await store.listDeliveries(dashboard.id, {
+      const page = await store.listDeliveries(dashboard.id, {
         owner: ownerScope(principal),
         subscriptionId: q.subscription_id,
         seq: q.seq,
         status: q.status,
         after: q.after,
         limit: q.limit,
+        // Bounded in bytes as well as in count, as the events page is: a page cut by either goes on after its
+        // last delivery, and one delivery larger than the bound comes alone.
+        maxBytes: entriesBudget(maxPageBytes, q.limit),
       });
-      // A full page may have more after it; a short one is the end.
-      const next = deliveries.length === q.limit ? deliveries[deliveries.length - 1]!.id : null;
-      return c.json({ deliveries, next_after: next });
+      const { deliveries } = page;
+      return c.json({ deliveries, next_after: page.more ? deliveries[deliveries.length - 1]!.id : null });
     })
     .post("/:id/deliveries/:delivery_id/retry", dashboardFromPath(store), async (c) => {
       const dashboard = c.get("dashboard");

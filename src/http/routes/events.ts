@@ -2,14 +2,10 @@ import { Hono } from "hono";
 import { isAdmin } from "../auth.js";
 import type { ApiDeps, Env } from "../context.js";
 import { dashboardFromPath } from "../middleware.js";
+import { DEFAULT_MAX_PAGE_BYTES, entriesBudget } from "../page-bytes.js";
 import { HttpProblem } from "../problem.js";
 import { eventsQuerySchema } from "../schemas.js";
 import { parseQuery } from "../validate.js";
-
-/** MAX_PAGE_BYTES's default: 8 MiB of JSON per page. */
-export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
-// The page's own keys and numbers around its events, and a comma per event.
-const PAGE_ENVELOPE_BYTES = 128;
 
 export function eventRoutes({ store, maxPageBytes = DEFAULT_MAX_PAGE_BYTES }: ApiDeps) {
   return new Hono<Env>().get("/:id/events", dashboardFromPath(store), async (c) => {
@@ -29,7 +25,7 @@ export function eventRoutes({ store, maxPageBytes = DEFAULT_MAX_PAGE_BYTES }: Ap
       persona: q.persona,
       // Bounded in bytes as well as in count; an event larger than the bound still comes, alone, so a
       // client paging on next_after_seq always moves on.
-      maxBytes: Math.max(1, maxPageBytes - PAGE_ENVELOPE_BYTES - q.limit),
+      maxBytes: entriesBudget(maxPageBytes, q.limit),
     });
     const events = page.entries.map((e) => e.event);
     return c.json({
