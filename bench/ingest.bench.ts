@@ -17,6 +17,8 @@ import { fmt, summarize, writeResult } from "./stats.js";
 const ROWS = 1000;
 const N = Number(process.env.BENCH_INGEST_N ?? 200);
 const WARMUP = 20;
+/** How long the hubs are watched idle, after start, before any load. */
+const IDLE_MS = 5000;
 const SECRET = "bench-secret-bench-secret-bench-secret!!";
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -108,6 +110,12 @@ async function withHubs<T>(databaseUrl: string, root: string | undefined, nodes:
   const hubs: BenchHub[] = [];
   for (let i = 0; i < nodes; i++) hubs.push(await startBenchHub({ databaseUrl, redisUrl: REDIS_URL, jwtSecret: SECRET, root, cpuProfDir: prof }));
   const token = await mintToken(SECRET, { sub: "bench", roles: ["admin"] });
+  // A node's own upkeep (timers, probes) counts in every shape's CPU, the more so with three nodes.
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // past start-up's own tail (JIT, first probes)
+  const idle0 = hubs.map((h) => h.cpuMicros());
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const idle = hubs.reduce((s, h, k) => s + (h.cpuMicros() - idle0[k]!), 0) / hubs.length / IDLE_MS;
+  console.log(`${label.padEnd(6)} idle CPU per hub: ${fmt(idle, 2)} ms/s`);
   try {
     return await fn({ hubs, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
   } finally {
