@@ -5,10 +5,11 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "./database.js";
+import { lockDashboard } from "./dashboard-lock.js";
 import { ATTEMPT_ERROR_MAX, type AttemptRecord } from "./delivery-store.js";
 import { failure, ok, type Failure, type Result } from "./result.js";
 import { appendEvents } from "./event-log.js";
-import { dashboards, deliveries, deliveryAttempts, subscriptions } from "./schema.js";
+import { deliveries, deliveryAttempts, subscriptions } from "./schema.js";
 
 type Overdue = Result<{ overdue: boolean }, Failure<"lease-lost">>;
 
@@ -54,7 +55,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
  */
 export async function disableEndpoint(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Result<LogEntry[], Failure<"run-cleared" | "dashboard-gone">>> {
   return db.transaction(async (tx) => {
-    const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, r.dashboardId)).for("update");
+    const dashboard = await lockDashboard(tx, r.dashboardId);
     if (!dashboard) return failure("dashboard-gone");
     // Asked again under the lock: a success or a PATCH enabled:true in between has cleared the run.
     const turned = await tx
