@@ -15,10 +15,12 @@ type Overdue = Result<{ overdue: boolean }, Failure<"lease-lost">>;
 
 export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Overdue> {
   const notOverdue: Overdue = ok({ overdue: false });
+  // Cut once, here: the delivery row's last_error and the ledger's attempt hold the same text.
+  const error = r.error === null ? null : r.error.slice(0, ATTEMPT_ERROR_MAX);
   return db.transaction(async (tx): Promise<Overdue> => {
     const won = await tx
       .update(deliveries)
-      .set(r.row)
+      .set({ ...r.row, lastError: error })
       .where(and(eq(deliveries.dashboardId, r.dashboardId), eq(deliveries.id, r.deliveryId), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, r.leaseUntil)))
       .returning({ id: deliveries.id });
     if (won.length === 0) return failure("lease-lost");
@@ -29,7 +31,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
       at: r.at,
       outcome: r.outcome,
       statusCode: r.statusCode,
-      error: r.error === null ? null : r.error.slice(0, ATTEMPT_ERROR_MAX),
+      error,
       durationMs: Math.max(0, Math.round(r.durationMs)),
     });
     if (!r.disablesEndpoint) return notOverdue;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { failure } from "../../src/delivery/delivery-channel.js";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
 import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
+import { ATTEMPT_ERROR_MAX } from "../../src/store/delivery-store.js";
 import { alertingDashboard, newSecret } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
 import type { Replier } from "./helpers/webhook-receiver.js";
@@ -97,6 +98,6 @@ describe("delivery ledger", () => {
     expect(d).toMatchObject({ status: "failed" });
     expect(d!.attempts).toHaveLength(1);
     expect(d!.attempts[0]!.status_code).toBeNull();
-    expect(d!.attempts[0]!.error).toBe(`cannot connect: ${"x".repeat(2000)}`.slice(0, 500));
+    expect(d!.attempts[0]!.error).toBe(`cannot connect: ${"x".repeat(2000)}`.slice(0, ATTEMPT_ERROR_MAX));
   });
 });
