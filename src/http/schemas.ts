@@ -82,9 +82,14 @@ export const explainQuerySchema = z.object({ snapshot_id: z.string().regex(UUID,
 
 const uuid = z.string().regex(UUID, "must be a UUID");
 
+/** An event's seq, in a path or a query: the log starts at 1. */
+export const eventSeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A cursor into the log: 0 is before its first event. */
+const afterSeqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 export const deliveriesQuerySchema = z.object({
   subscription_id: uuid.optional(),
-  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  seq: eventSeqParam.optional(),
   status: z.enum(["pending", "delivered", "failed", "cancelled"]).optional(),
   after: uuid.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -99,12 +104,11 @@ export const dashboardListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 // A persona is a JWT sub: no sub holds control characters.
 const personaParam = queryText(256).min(1);
 
 export const eventsQuerySchema = z.object({
-  after_seq: seqParam.default(0),
+  after_seq: afterSeqParam.default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   kinds: z
     .string()
