@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isoInstant } from "../input/instant.js";
 import { EVENT_KINDS } from "../protocol/event.js";
 import { DASHBOARD_ID } from "../protocol/frames.js";
+import { MAX_SUB_CHARS } from "../principal.js";
 
 /** Also here, where routes have always found it; the pattern itself is the protocol's. */
 export { DASHBOARD_ID };
@@ -104,8 +105,8 @@ export const dashboardListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-// A persona is a JWT sub: no sub holds control characters.
-const personaParam = queryText(256).min(1);
+// A persona is a JWT sub (isValidSub): no sub holds control characters.
+const personaParam = queryText(MAX_SUB_CHARS).min(1);
 
 export const eventsQuerySchema = z.object({
   after_seq: afterSeqParam.default(0),
