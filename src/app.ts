@@ -22,7 +22,7 @@ import { subscriptionRoutes } from "./http/routes/subscriptions.js";
 import { isStoreUnavailable } from "./store/store-unavailable.js";
 
 /** `publish` is not given: the routes' is `writes.onCommitted`, so every route's commits take the same path. */
-export interface AppDeps extends Omit<ApiDeps, "publish"> {
+export interface AppDeps extends ApiDeps {
   verifyToken: VerifyToken;
   maxBodyBytes: number;
   rateLimitPerMin: number;
@@ -39,8 +39,7 @@ const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 
 const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
-export function createApp(appDeps: AppDeps): Hono<Env> {
-  const deps = { ...appDeps, publish: appDeps.writes.onCommitted };
+export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const limiter = createRateLimiter(deps.rateLimitPerMin);
   const openapiDocument = buildOpenApi(deps.version ?? "0.1.0", { maxRows: deps.limits.maxRows });

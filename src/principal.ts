@@ -12,3 +12,12 @@ export interface VerifiedPrincipal extends Principal {
 }
 
 export type VerifyToken = (token: string) => Promise<VerifiedPrincipal | null>;
+
+/** A persona's name (a JWT sub) is at most this many characters: the persona channel and ?persona= say so too. */
+export const MAX_SUB_CHARS = 256;
+
+/**
+ * The subs the hub accepts, and `dashwatch token` mints: 1 to MAX_SUB_CHARS characters and no control
+ * characters (a NUL cannot reach a PostgreSQL text column, where a sub is stored as an owner).
+ */
+export const isValidSub = (sub: string): boolean => sub.length > 0 && sub.length <= MAX_SUB_CHARS && !/[\u0000-\u001f\u007f]/.test(sub);

@@ -10,7 +10,7 @@ import { createMemoryBroker } from "./broker/memory-broker.js";
 import { brokerChecks } from "./broker/broker-checks.js";
 import type { Config } from "./config.js";
 import { mountConsole } from "./console/mount.js";
-import { loadOrCreateSecret } from "./embedded-secret.js";
+import { hubSecret, loadOrCreateSecret } from "./embedded-secret.js";
 import { createTokenVerifier } from "./http/auth.js";
 import { createHub } from "./hub/hub.js";
 import { hubConfigOf } from "./hub/hub-config.js";
@@ -36,7 +36,8 @@ export interface RunningHub {
 export async function startHub(config: Config, options: { logger?: Logger } = {}): Promise<RunningHub> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const embedded = config.databaseUrl === null;
-  const jwtSecret = config.jwt.secret ?? (config.jwt.jwksUrl ? null : embedded ? loadOrCreateSecret(config.dataDir) : null);
+  const secret = hubSecret(config);
+  const jwtSecret = secret.kind === "configured" ? secret.secret : secret.kind === "embedded" ? loadOrCreateSecret(secret.dataDir) : null;
   const verifyToken = createTokenVerifier({ ...config.jwt, secret: jwtSecret });
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embedded ? config.dataDir : null });

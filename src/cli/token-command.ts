@@ -1,8 +1,9 @@
 // `dashwatch token`: mints an HS256 token with the secret the hub verifies with, read from the same
 // settings the hub reads (JWT_SECRET, else embedded mode's secret under DATA_DIR).
 import { ConfigError, loadConfig } from "../config.js";
-import { readEmbeddedSecret, embeddedSecretFile } from "../embedded-secret.js";
+import { embeddedSecretFile, hubSecret, readEmbeddedSecret, type HubSecret } from "../embedded-secret.js";
 import { mintToken } from "../http/token.js";
+import { isValidSub, MAX_SUB_CHARS } from "../principal.js";
 import { CommandError, UsageError } from "./cli-error.js";
 import { parseCommand, positiveInt } from "./common-options.js";
 import { writeLine, type CliIo } from "./io.js";
@@ -40,7 +41,7 @@ export async function token(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`token takes no arguments (got "${positionals[0]}")`);
   if (!values.sub) throw new UsageError("--sub is required");
-  if (values.sub.length > 256 || /[\u0000-\u001f\u007f]/.test(values.sub)) throw new UsageError("--sub: at most 256 characters, no control characters");
+  if (!isValidSub(values.sub)) throw new UsageError(`--sub: at most ${MAX_SUB_CHARS} characters, no control characters`);
   const roles = values.roles === undefined ? [] : values.roles.split(",").map((r) => r.trim());
   if (roles.some((r) => r === "")) throw new UsageError("--roles: a comma-separated list of role names, none empty");
   const ttl = positiveInt("--ttl", values.ttl, MAX_TTL_SECONDS);
@@ -52,7 +53,7 @@ export async function token(args: string[], io: CliIo): Promise<number> {
     if (error instanceof ConfigError) throw new CommandError(error.message);
     throw error;
   }
-  const secret = config.jwt.secret ?? signingSecret(config.databaseUrl, config.jwt.jwksUrl, config.dataDir);
+  const secret = signingSecret(hubSecret(config));
   const minted = await mintToken(secret, {
     sub: values.sub,
     roles,
@@ -64,10 +65,21 @@ export async function token(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function signingSecret(databaseUrl: string | null, jwksUrl: string | null, dataDir: string): string {
-  if (jwksUrl) throw new CommandError("the hub verifies tokens with JWT_JWKS_URL: get a token from that identity provider");
-  if (databaseUrl) throw new CommandError("DATABASE_URL is set without JWT_SECRET: set the JWT_SECRET the hub uses");
-  const secret = readEmbeddedSecret(dataDir);
-  if (secret === null) throw new CommandError(`no ${embeddedSecretFile(dataDir)}: start the embedded hub once (npm start) with this DATA_DIR, or pass --data-dir`);
-  return secret;
+/** The CLI never makes the embedded secret: a token signed with one no hub holds would be refused. */
+function signingSecret(source: HubSecret): string {
+  switch (source.kind) {
+    case "configured":
+      return source.secret;
+    case "jwks":
+      throw new CommandError("the hub verifies tokens with JWT_JWKS_URL: get a token from that identity provider");
+    case "unset":
+      throw new CommandError("DATABASE_URL is set without JWT_SECRET: set the JWT_SECRET the hub uses");
+    case "embedded": {
+      const secret = readEmbeddedSecret(source.dataDir);
+      if (secret === null) throw new CommandError(`no ${embeddedSecretFile(source.dataDir)}: start the embedded hub once (npm start) with this DATA_DIR, or pass --data-dir`);
+      return secret;
+    }
+    default:
+      return source satisfies never;
+  }
 }

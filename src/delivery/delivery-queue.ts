@@ -2,7 +2,7 @@
 // lease, so a node that dies mid-send gives its jobs back when the lease runs out; results are written only
 // while the lease still holds, so a late node cannot overwrite the work of the node that took over.
 import type { LogEntry } from "../protocol/event.js";
-import { ATTEMPT_ERROR_MAX, type AttemptRecord, type ClaimedRow, type DeliveryStore, type DueRows, type UnsentRow } from "../store/delivery-store.js";
+import { type AttemptRecord, type ClaimedRow, type DeliveryStore, type DueRows, type UnsentRow } from "../store/delivery-store.js";
 import type { ChannelKind, DeliveryJob, DeliveryResult } from "./delivery-channel.js";
 import { planDelivery } from "./delivery-plan.js";
 import { nextAttemptAt, scheduleProblems } from "./retry-schedule.js";
@@ -128,7 +128,6 @@ export function createDeliveryQueue(store: DeliveryStore, options: DeliveryQueue
         row: {
           status: outcome === "retry" ? "pending" : outcome,
           attempts,
-          lastError: result.ok ? null : result.error.slice(0, ATTEMPT_ERROR_MAX),
           // Settled rows keep in next_attempt_at the time they settled.
           nextAttemptAt: next ?? at,
         },

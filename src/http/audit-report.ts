@@ -4,6 +4,7 @@
 import { redactSubscriber } from "../core/redact.js";
 import type { AlertMark, SubscriptionDeliveries } from "../store/audit-ledger.js";
 import type { AuditSummary, SnapshotMark } from "../store/store.js";
+import { escapeHtml } from "./html-escape.js";
 
 export interface AuditReport {
   dashboard_id: string;
@@ -78,15 +79,14 @@ async function* none<T>(): AsyncGenerator<T[]> {}
 
 const seenText = (seen: boolean | null) => (seen === null ? "-" : seen ? "yes" : "no");
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-const rows = (cells: unknown[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${esc(v)}</td>`).join("")}</tr>`).join("");
+const rows = (cells: unknown[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
 
 export async function* auditHtml(r: AuditHead, pages: AsyncIterable<SnapshotMark[]>, alerts: AsyncIterable<AlertMark[]> = none()): AsyncGenerator<string> {
-  yield `<!doctype html><html><head><meta charset="utf-8"><title>Audit: ${esc(r.dashboard_id)}</title>
+  yield `<!doctype html><html><head><meta charset="utf-8"><title>Audit: ${escapeHtml(r.dashboard_id)}</title>
 <style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head><body>
-<h1>Audit report: ${esc(r.dashboard_id)}</h1>
-<p>Range ${esc(r.from ?? "beginning")} to ${esc(r.to ?? "now")}; generated ${esc(r.generated_at)}.</p>
-<p>${esc(r.events_in_range)} events (seq ${esc(r.first_seq ?? "-")} to ${esc(r.last_seq ?? "-")}, head ${esc(r.head_seq)});
+<h1>Audit report: ${escapeHtml(r.dashboard_id)}</h1>
+<p>Range ${escapeHtml(r.from ?? "beginning")} to ${escapeHtml(r.to ?? "now")}; generated ${escapeHtml(r.generated_at)}.</p>
+<p>${escapeHtml(r.events_in_range)} events (seq ${escapeHtml(r.first_seq ?? "-")} to ${escapeHtml(r.last_seq ?? "-")}, head ${escapeHtml(r.head_seq)});
 sequence ${r.contiguous ? "contiguous" : "<strong>has holes</strong>"}.</p>
 <h2>By kind</h2><table><tr><th>kind</th><th>events</th></tr>${rows(Object.entries(r.by_kind))}</table>
 <h2>Alerts by subscription</h2><table><tr><th>subscription</th><th>kind</th><th>subscriber</th><th>alerts</th></tr>${rows(

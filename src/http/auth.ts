@@ -1,7 +1,7 @@
 // JWT verification with jose: HS256 with a shared secret, or asymmetric keys from a JWKS URL.
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import type { Principal, VerifiedPrincipal, VerifyToken } from "../principal.js";
+import { isValidSub, type Principal, type VerifiedPrincipal, type VerifyToken } from "../principal.js";
 
 /** Where routes have always found them; they are defined in src/principal.ts. */
 export type { Principal, VerifyToken };
@@ -45,7 +45,7 @@ export function createTokenVerifier(options: AuthOptions): VerifyToken {
     }
     try {
       const { payload } = await jwtVerify(token, key as KeyObject, options.now ? { ...verifyOptions, currentDate: new Date(now()) } : verifyOptions);
-      if (typeof payload.sub !== "string" || payload.sub.length === 0) return null;
+      if (typeof payload.sub !== "string" || !isValidSub(payload.sub)) return null;
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
       const until = (payload.exp! + verifyOptions.clockTolerance) * 1000;
       const principal = { sub: payload.sub, roles, expiresAt: until };

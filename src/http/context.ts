@@ -1,14 +1,12 @@
 // What routes share: the injected parts and the per-request variables.
 import type { Logger } from "pino";
-import type { CommitHook, CommittedWrites } from "../app/committed-writes.js";
+import type { CommittedWrites } from "../app/committed-writes.js";
 import type { Store, SubscriptionQuota } from "../store/store.js";
 import type { Principal } from "./auth.js";
 
 export interface ApiDeps {
   store: Store;
-  /** Hands committed entries to the hub; never throws: the log already holds them. It is `writes.onCommitted`. */
-  publish: CommitHook;
-  /** Snapshot writes: key claim, ingest, release and publish in one step. */
+  /** Snapshot writes: key claim, ingest, release and publish in one step; other writes publish through its `onCommitted`. */
   writes: CommittedWrites;
   logger: Logger;
   now: () => Date;

@@ -1,5 +1,6 @@
 // GET /docs: the OpenAPI document as one readable HTML page, rendered here from the same object that
 // /openapi.json serves. No script, no CDN, nothing to bundle: the page is text and one stylesheet inline.
+import { escapeHtml } from "./html-escape.js";
 
 type Json = Record<string, unknown>;
 
@@ -15,7 +16,6 @@ interface Operation {
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const anchor = (op: Operation) => `${op.method}-${op.path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`;
 
 function operations(doc: Json): Operation[] {
@@ -57,16 +57,16 @@ function brief(schema: unknown): string {
 function renderOperation(op: Operation): string {
   const params = op.parameters.length
     ? `<table><thead><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr></thead><tbody>${op.parameters
-        .map((p) => `<tr><td><code>${escape(String(p.name))}</code></td><td>${escape(String(p.in))}</td><td>${p.required ? "yes" : "no"}</td><td>${escape(brief(p.schema))}</td></tr>`)
+        .map((p) => `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${escapeHtml(String(p.in))}</td><td>${p.required ? "yes" : "no"}</td><td>${escapeHtml(brief(p.schema))}</td></tr>`)
         .join("")}</tbody></table>`
     : "";
-  const body = op.body === undefined ? "" : `<details><summary>request body (JSON Schema)</summary><pre>${escape(JSON.stringify(op.body, null, 2))}</pre></details>`;
+  const body = op.body === undefined ? "" : `<details><summary>request body (JSON Schema)</summary><pre>${escapeHtml(JSON.stringify(op.body, null, 2))}</pre></details>`;
   // The many error statuses share one description: one line for all of them.
   const grouped = new Map<string, string[]>();
   for (const [status, d] of op.responses) grouped.set(d, [...(grouped.get(d) ?? []), status]);
-  const responses = `<ul class="responses">${[...grouped].map(([d, statuses]) => `<li><b>${escape(statuses.join(", "))}</b> ${escape(d)}</li>`).join("")}</ul>`;
-  return `<section id="${anchor(op)}" data-testid="operation"><h3><span class="method ${op.method}">${op.method.toUpperCase()}</span> <code>${escape(op.path)}</code></h3>
-<p>${escape(op.summary)}${op.open ? ' <span class="open">no token</span>' : ""}</p>${params}${body}${responses}</section>`;
+  const responses = `<ul class="responses">${[...grouped].map(([d, statuses]) => `<li><b>${escapeHtml(statuses.join(", "))}</b> ${escapeHtml(d)}</li>`).join("")}</ul>`;
+  return `<section id="${anchor(op)}" data-testid="operation"><h3><span class="method ${op.method}">${op.method.toUpperCase()}</span> <code>${escapeHtml(op.path)}</code></h3>
+<p>${escapeHtml(op.summary)}${op.open ? ' <span class="open">no token</span>' : ""}</p>${params}${body}${responses}</section>`;
 }
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330}header{padding:1.2rem 2rem;background:#1d2330;color:#fff}
@@ -81,10 +81,10 @@ td,th{border:1px solid #dde2ea;padding:.2rem .5rem;text-align:left;font-size:.9r
 export function renderDocsPage(doc: Json): string {
   const info = (doc.info ?? {}) as Json;
   const ops = operations(doc);
-  const nav = ops.map((op) => `<li data-testid="route"><a href="#${anchor(op)}"><span class="method ${op.method}">${op.method.toUpperCase()}</span> ${escape(op.path)}</a></li>`).join("");
+  const nav = ops.map((op) => `<li data-testid="route"><a href="#${anchor(op)}"><span class="method ${op.method}">${op.method.toUpperCase()}</span> ${escapeHtml(op.path)}</a></li>`).join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(String(info.title ?? "API"))} API</title><style>${STYLE}</style></head><body>
-<header><h1>${escape(String(info.title ?? "API"))} <small>${escape(String(info.version ?? ""))}</small></h1>
-<p>${escape(String(info.description ?? ""))} Every route under <code>/api</code> takes <code>Authorization: Bearer &lt;JWT&gt;</code>; errors are <code>application/problem+json</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(String(doc.openapi ?? ""))}).</p></header>
+<title>${escapeHtml(String(info.title ?? "API"))} API</title><style>${STYLE}</style></head><body>
+<header><h1>${escapeHtml(String(info.title ?? "API"))} <small>${escapeHtml(String(info.version ?? ""))}</small></h1>
+<p>${escapeHtml(String(info.description ?? ""))} Every route under <code>/api</code> takes <code>Authorization: Bearer &lt;JWT&gt;</code>; errors are <code>application/problem+json</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(String(doc.openapi ?? ""))}).</p></header>
 <main><nav><h2>Routes</h2><ol>${nav}</ol></nav><div>${ops.map(renderOperation).join("\n")}</div></main></body></html>`;
 }

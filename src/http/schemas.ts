@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isoInstant } from "../input/instant.js";
 import { EVENT_KINDS } from "../protocol/event.js";
 import { DASHBOARD_ID } from "../protocol/frames.js";
+import { MAX_SUB_CHARS } from "../principal.js";
 
 /** Also here, where routes have always found it; the pattern itself is the protocol's. */
 export { DASHBOARD_ID };
@@ -82,9 +83,14 @@ export const explainQuerySchema = z.object({ snapshot_id: z.string().regex(UUID,
 
 const uuid = z.string().regex(UUID, "must be a UUID");
 
+/** An event's seq, in a path or a query: the log starts at 1. */
+export const eventSeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A cursor into the log: 0 is before its first event. */
+const afterSeqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 export const deliveriesQuerySchema = z.object({
   subscription_id: uuid.optional(),
-  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  seq: eventSeqParam.optional(),
   status: z.enum(["pending", "delivered", "failed", "cancelled"]).optional(),
   after: uuid.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -99,12 +105,11 @@ export const dashboardListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-// A persona is a JWT sub: no sub holds control characters.
-const personaParam = queryText(256).min(1);
+// A persona is a JWT sub (isValidSub): no sub holds control characters.
+const personaParam = queryText(MAX_SUB_CHARS).min(1);
 
 export const eventsQuerySchema = z.object({
-  after_seq: seqParam.default(0),
+  after_seq: afterSeqParam.default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   kinds: z
     .string()

@@ -8,10 +8,8 @@
 // - `x-instant-range`: on `taken_at`, the instant, its offset applied, lies in [first, last] (UTC);
 // - `x-max-ahead-ms`: on `taken_at`, at most that far ahead of the hub's clock at receipt.
 import { z } from "zod";
+import { INSTANT_RANGE } from "../input/instant.js";
 import { MAX_ROW_ID_CHARS, MAX_TAKEN_AT_AHEAD_MS } from "../input/snapshot-body.js";
-
-/** The instants PostgreSQL stores (see isoInstant in schemas.ts, which refuses the rest). */
-export const TAKEN_AT_RANGE = ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] as const;
 
 // The text form isoInstant accepts, from zod itself: the pattern a JSON Schema validator checks is the
 // regular expression the hub runs. No `format: "date-time"`: RFC 3339 needs seconds, the hub does not.
@@ -44,7 +42,7 @@ export function snapshotBodyJsonSchema({ idField, maxRows }: SnapshotBodySchemaO
       taken_at: {
         type: "string",
         pattern: TAKEN_AT_PATTERN,
-        "x-instant-range": [...TAKEN_AT_RANGE],
+        "x-instant-range": [...INSTANT_RANGE],
         "x-max-ahead-ms": MAX_TAKEN_AT_AHEAD_MS,
         description: `ISO 8601 with a time zone, from year 0001 to 9999 (UTC), at most ${MAX_TAKEN_AT_AHEAD_MS / 60_000} minutes ahead of the hub's clock, not before the previous snapshot's; default: the time of receipt.`,
       },

@@ -6,6 +6,7 @@ import { topNReorderingMax } from "../core/rules.js";
 import type { Rule } from "../core/types.js";
 import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "./database.js";
+import { lockDashboard } from "./dashboard-lock.js";
 import { appendEvents } from "./event-log.js";
 import { toDashboard } from "./mappers.js";
 import { failure, ok, type Failure, type NotFound, type Result } from "./result.js";
@@ -31,7 +32,7 @@ export const settingsColumns = (s: Partial<DashboardSettings>) => ({
 /** `actor` null: the change is not journaled (callers of version 1's store method). */
 export async function updateDashboard(db: Db, id: string, patch: Partial<DashboardSettings>, at: Date, actor: string | null): Promise<DashboardUpdate> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update");
+    const current = await lockDashboard(tx, id);
     if (!current) return failure("not-found");
     if (patch.top_n !== undefined && patch.top_n < current.topN) {
       const subs = await tx.select({ rule: subscriptions.thresholdJson }).from(subscriptions).where(eq(subscriptions.dashboardId, id));

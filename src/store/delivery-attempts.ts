@@ -5,19 +5,22 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { LogEntry } from "../protocol/event.js";
 import type { Db } from "./database.js";
+import { lockDashboard } from "./dashboard-lock.js";
 import { ATTEMPT_ERROR_MAX, type AttemptRecord } from "./delivery-store.js";
 import { failure, ok, type Failure, type Result } from "./result.js";
 import { appendEvents } from "./event-log.js";
-import { dashboards, deliveries, deliveryAttempts, subscriptions } from "./schema.js";
+import { deliveries, deliveryAttempts, subscriptions } from "./schema.js";
 
 type Overdue = Result<{ overdue: boolean }, Failure<"lease-lost">>;
 
 export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Overdue> {
   const notOverdue: Overdue = ok({ overdue: false });
+  // Cut once, here: the delivery row's last_error and the ledger's attempt hold the same text.
+  const error = r.error === null ? null : r.error.slice(0, ATTEMPT_ERROR_MAX);
   return db.transaction(async (tx): Promise<Overdue> => {
     const won = await tx
       .update(deliveries)
-      .set(r.row)
+      .set({ ...r.row, lastError: error })
       .where(and(eq(deliveries.dashboardId, r.dashboardId), eq(deliveries.id, r.deliveryId), eq(deliveries.status, "pending"), eq(deliveries.nextAttemptAt, r.leaseUntil)))
       .returning({ id: deliveries.id });
     if (won.length === 0) return failure("lease-lost");
@@ -28,7 +31,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
       at: r.at,
       outcome: r.outcome,
       statusCode: r.statusCode,
-      error: r.error === null ? null : r.error.slice(0, ATTEMPT_ERROR_MAX),
+      error,
       durationMs: Math.max(0, Math.round(r.durationMs)),
     });
     if (!r.disablesEndpoint) return notOverdue;
@@ -54,7 +57,7 @@ export async function recordAttempt(db: Db, r: AttemptRecord, disableAfterMs: nu
  */
 export async function disableEndpoint(db: Db, r: AttemptRecord, disableAfterMs: number): Promise<Result<LogEntry[], Failure<"run-cleared" | "dashboard-gone">>> {
   return db.transaction(async (tx) => {
-    const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, r.dashboardId)).for("update");
+    const dashboard = await lockDashboard(tx, r.dashboardId);
     if (!dashboard) return failure("dashboard-gone");
     // Asked again under the lock: a success or a PATCH enabled:true in between has cleared the run.
     const turned = await tx

@@ -72,8 +72,8 @@ export interface AttemptRecord {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
-  /** The delivery row afterwards; "pending" means a retry is due at nextAttemptAt. */
-  row: { status: "pending" | "delivered" | "failed"; attempts: number; lastError: string | null; nextAttemptAt: Date };
+  /** The delivery row afterwards; "pending" means a retry is due at nextAttemptAt. Its last_error is `error`. */
+  row: { status: "pending" | "delivered" | "failed"; attempts: number; nextAttemptAt: Date };
 }
 
 export interface DeliveryStore {

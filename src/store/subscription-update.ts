@@ -2,10 +2,11 @@
 import { and, eq } from "drizzle-orm";
 import { redactSubscription } from "../core/redact.js";
 import type { Db } from "./database.js";
+import { lockDashboard } from "./dashboard-lock.js";
 import { appendEvents } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
 import { failure, ok, type NotFound, type Result } from "./result.js";
-import { dashboards, subscriptions } from "./schema.js";
+import { subscriptions } from "./schema.js";
 import type { SubscriptionPatch, UpdatedSubscription } from "./store.js";
 
 /** JSON with sorted keys: jsonb gives stored objects back in its own key order. */
@@ -25,7 +26,7 @@ export async function updateSubscription(
   now: Date,
 ): Promise<Result<UpdatedSubscription, NotFound>> {
   return db.transaction(async (tx) => {
-    const [dashboard] = await tx.select().from(dashboards).where(eq(dashboards.id, dashboardId)).for("update");
+    const dashboard = await lockDashboard(tx, dashboardId);
     if (!dashboard) return failure("not-found");
     const where = and(eq(subscriptions.dashboardId, dashboardId), eq(subscriptions.id, id));
     const [row] = await tx.select().from(subscriptions).where(where);

@@ -4,14 +4,13 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import { redactSubscription } from "../core/redact.js";
 import type { LogEntry } from "../protocol/event.js";
-import type { Db, Tx } from "./database.js";
+import type { Db } from "./database.js";
+import { lockDashboard } from "./dashboard-lock.js";
 import { appendEvents } from "./event-log.js";
 import { toSubscription } from "./mappers.js";
 import { failure, ok, type NotFound, type Result } from "./result.js";
-import { dashboards, subscriptions } from "./schema.js";
+import { subscriptions } from "./schema.js";
 import type { CreatedSubscription, QuotaExceeded, SubscriptionInput, SubscriptionQuota, SubscriptionSecrets } from "./store.js";
-
-const lockDashboard = async (tx: Tx, id: string) => (await tx.select().from(dashboards).where(eq(dashboards.id, id)).for("update"))[0];
 
 /** Without a quota the answer is always ok: only a quota refuses a create. */
 export async function createSubscription(

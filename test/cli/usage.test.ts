@@ -27,6 +27,8 @@ const USAGE_ERRORS: [string[], string][] = [
   [["post", "Bad Id", "f.json", "--token", "x"], "is not a dashboard id"],
   [["post", "d", "a.json", "b.json", "--token", "x"], "at most one file"],
   [["token"], "--sub is required"],
+  [["token", "--sub", "a".repeat(257)], "--sub: at most 256 characters"],
+  [["token", "--sub", "a\u0001b"], "no control characters"],
   [["token", "--sub", "me", "--roles", "admin,,publisher"], "--roles: a comma-separated list"],
   [["token", "--sub", "me", "--ttl", "31536001"], "--ttl: must be a whole number from 1 to 31536000"],
   [["token", "--sub", "me", "extra"], "token takes no arguments"],

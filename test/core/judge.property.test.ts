@@ -41,13 +41,13 @@ describe("judgeSnapshot and stepLifecycle over generated snapshot sequences", ()
     cooldown_ms: fc.constantFrom(0, 2500),
   });
 
-  /** The kinds each snapshot appends for one subscription on the previous baseline, as ingest would. */
-  function replay(history: SnapshotData[], settings: RankSettings, rule: Rule, lifecycle: Lifecycle): (string | null)[] {
+  /** The kinds each snapshot appends for one subscription on the previous baseline, as ingest would; snapshot k is taken at times[k]. */
+  function replay(history: SnapshotData[], times: number[], settings: RankSettings, rule: Rule, lifecycle: Lifecycle): (string | null)[] {
     let state = INITIAL_LIFECYCLE_STATE;
     return history.map((next, k) => {
       const previous = k === 0 ? null : { id: `s${k - 1}`, data: history[k - 1]! };
       const { verdicts } = judgeSnapshot({ next, settings, previous, baselines: new Map(), subscriptions: [{ subscription: 0, rule, baselineId: previous?.id ?? null }] });
-      const step = stepLifecycle(lifecycle, state, verdicts[0]!.outcome, k * 1000);
+      const step = stepLifecycle(lifecycle, state, verdicts[0]!.outcome, times[k]!);
       state = step.state;
       return step.emit?.kind ?? null;
     });
@@ -65,10 +65,12 @@ describe("judgeSnapshot and stepLifecycle over generated snapshot sequences", ()
           const settings = { ...s, topN: TOP_N, primaryMetricField: null };
           const k = at % history.length;
           const repeated = [...history.slice(0, k + 1), { rows: [...history[k]!.rows], primaryMetric: history[k]!.primaryMetric }, ...history.slice(k + 1)];
-          // Times shift by one step after the repeat, so only a cooldown of 0 compares exactly.
-          const l = { ...lifecycle, cooldown_ms: 0 };
-          const once = replay(history, settings, rule, l);
-          const twice = replay(repeated, settings, rule, l);
+          // A second apart, and the repeat half-way to the next: every other snapshot keeps its time, so the
+          // cooldown (2.5 s, longer than a step) suppresses the same alerts in both runs.
+          const times = history.map((_, i) => i * 1000);
+          const repeatedTimes = [...times.slice(0, k + 1), times[k]! + 500, ...times.slice(k + 1)];
+          const once = replay(history, times, settings, rule, lifecycle);
+          const twice = replay(repeated, repeatedTimes, settings, rule, lifecycle);
           expect(twice[k + 1]).toBeNull();
           expect([...twice.slice(0, k + 1), ...twice.slice(k + 2)]).toEqual(once);
         },

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { failure } from "../../src/delivery/delivery-channel.js";
 import { createDeliveryWorker, type DeliveryConfig } from "../../src/delivery/delivery-worker.js";
 import { createDrizzleDeliveryStore } from "../../src/store/delivery-queries.js";
+import { ATTEMPT_ERROR_MAX } from "../../src/store/delivery-store.js";
 import { alertingDashboard, newSecret } from "./helpers/delivery-fixture.js";
 import { useDeliveryFixture } from "./helpers/use-delivery-fixture.js";
 import type { Replier } from "./helpers/webhook-receiver.js";
@@ -13,6 +14,9 @@ import { webhookWorker } from "./helpers/webhook-worker.js";
 import { memoryLogger, testConfig } from "./helpers/worker-config.js";
 
 const suite = useDeliveryFixture();
+
+/** How long the receiver holds its last answer in the retries test: well inside WEBHOOK_TIMEOUT_MS (2 s here). */
+const ANSWER_DELAY_MS = 300;
 
 async function setup(dashboardId: string, reply: Replier, config: Partial<DeliveryConfig> = {}, metrics?: Registry) {
   const r = await suite.receiver(reply);
@@ -27,7 +31,9 @@ const ledger = async (dashboardId: string) => (await suite.f.store.listDeliverie
 describe("delivery ledger", () => {
   it("records three attempts with their status codes and durations when the receiver answers 500, 500, then 200", async () => {
     const metrics = new Registry();
-    const { r, worker, secret, seq, subscription } = await setup("ledger-retries", (_req, n) => (n < 2 ? 500 : 200), {}, metrics);
+    // The last answer waits ANSWER_DELAY_MS: its duration must show that wait, the prompt ones must not.
+    const answerLate = () => new Promise<number>((resolve) => setTimeout(() => resolve(200), ANSWER_DELAY_MS));
+    const { r, worker, secret, seq, subscription } = await setup("ledger-retries", (_req, n) => (n < 2 ? 500 : answerLate()), {}, metrics);
     const started = suite.f.clock.now();
     expect(await worker.runOnce()).toBe(1);
     suite.f.clock.advance(50);
@@ -47,7 +53,11 @@ describe("delivery ledger", () => {
       [3, "delivered", 200, null],
     ]);
     expect(delivery!.attempts.map((a) => a.at)).toEqual([0, 50, 100].map((ms) => new Date(started.getTime() + ms).toISOString()));
-    for (const a of delivery!.attempts) expect(a.duration_ms).toBeGreaterThanOrEqual(0);
+    const [prompt1, prompt2, late] = delivery!.attempts.map((a) => a.duration_ms);
+    // A timer may fire up to a millisecond early by performance.now(), and the ledger rounds to whole ms.
+    expect(late).toBeGreaterThanOrEqual(ANSWER_DELAY_MS - 2);
+    expect(late).toBeLessThan(ANSWER_DELAY_MS + 1_500);
+    for (const prompt of [prompt1, prompt2]) expect(prompt).toBeLessThan(ANSWER_DELAY_MS);
     expect(await metrics.getSingleMetricAsString("dashwatch_deliveries_total")).toContain('status="delivered"} 1');
   });
 
@@ -97,6 +107,6 @@ describe("delivery ledger", () => {
     expect(d).toMatchObject({ status: "failed" });
     expect(d!.attempts).toHaveLength(1);
     expect(d!.attempts[0]!.status_code).toBeNull();
-    expect(d!.attempts[0]!.error).toBe(`cannot connect: ${"x".repeat(2000)}`.slice(0, 500));
+    expect(d!.attempts[0]!.error).toBe(`cannot connect: ${"x".repeat(2000)}`.slice(0, ATTEMPT_ERROR_MAX));
   });
 });

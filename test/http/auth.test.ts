@@ -31,6 +31,13 @@ describe("auth", () => {
     for (const token of [expired, none, wrongKey, noExp, "garbage"]) expect((await get(token)).status).toBe(401);
   });
 
+  it("accepts a sub of 1 to 256 characters without control characters, and refuses any other", async () => {
+    const key = new TextEncoder().encode(TEST_SECRET);
+    const withSub = (sub: string) => new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(key);
+    for (const sub of ["a", "é".repeat(256), "persona with spaces"]) expect((await get(await withSub(sub))).status, sub).toBe(200);
+    for (const sub of ["", "a".repeat(257), "a\u0000b", "a\nb", "a\u007fb"]) expect((await get(await withSub(sub))).status, JSON.stringify(sub)).toBe(401);
+  });
+
   it("accepts the bearer scheme in any case, and no other scheme", async () => {
     const token = await t.token({ sub: "a" });
     for (const scheme of ["Bearer", "bearer", "BEARER", "bEaReR"]) {

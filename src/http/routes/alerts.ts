@@ -1,21 +1,20 @@
 // One alert's whole story (CONTRACT "Delivery ledger"): the event, where it went, and who acked it. Seen by
 // admins, the subscription's owner and the persona it alerted; to anyone else it does not exist.
 import { Hono } from "hono";
-import { z } from "zod";
 import type { HubEvent } from "../../protocol/event.js";
 import { ownerScope, ownsOrAdmin, type Principal } from "../auth.js";
 import type { ApiDeps, Env } from "../context.js";
 import { dashboardFromPath } from "../middleware.js";
 import { HttpProblem } from "../problem.js";
+import { eventSeqParam } from "../schemas.js";
 
-const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const ALERT_KINDS = new Set(["alert.matched", "alert.resolved"]);
 
 export function alertRoutes({ store }: ApiDeps) {
   return new Hono<Env>().get("/:id/alerts/:seq", dashboardFromPath(store), async (c) => {
     const dashboard = c.get("dashboard");
     const principal = c.get("principal");
-    const seq = seqParam.safeParse(c.req.param("seq"));
+    const seq = eventSeqParam.safeParse(c.req.param("seq"));
     const notFound = new HttpProblem("not-found", "no alert with that seq on this dashboard");
     if (!seq.success) throw notFound;
     const page = await store.readEvents(dashboard.id, { afterSeq: seq.data - 1, limit: 1 });

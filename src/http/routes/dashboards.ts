@@ -24,7 +24,8 @@ export function dashboardView(dashboard: Dashboard, viewer: Principal): Dashboar
   return ownsOrAdmin(viewer, dashboard.owner) ? dashboard : { ...dashboard, source_url: null };
 }
 
-export function dashboardRoutes({ store, limits, publish }: ApiDeps) {
+export function dashboardRoutes({ store, limits, writes }: ApiDeps) {
+  const publish = writes.onCommitted;
   return new Hono<Env>()
     .post("/", publishersOnly, async (c) => {
       const principal = c.get("principal");

@@ -19,7 +19,8 @@ const quotaProblem = (q: QuotaExceeded, dashboardId: string, owner: string) =>
       : `${owner} already owns ${q.limit} subscriptions on dashboard ${dashboardId} (MAX_SUBSCRIPTIONS_PER_OWNER); nothing was created`,
   );
 
-export function subscriptionRoutes({ store, publish, limits, subscriptionQuota }: ApiDeps) {
+export function subscriptionRoutes({ store, writes, limits, subscriptionQuota }: ApiDeps) {
+  const publish = writes.onCommitted;
   const safeUrl = (url: string, pointer: string) => requireSafeUrl(url, pointer, limits.webhookAllowPrivate);
 
   return new Hono<Env>()

@@ -3,16 +3,14 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { renderDocsPage } from "../../src/http/docs-page.js";
 import { startHub, type RunningHub } from "../../src/server.js";
+import { ARTIFACTS, CHROMIUM } from "../console/browser-hub.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
 let db: TestDatabase;
