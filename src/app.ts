@@ -19,7 +19,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { explainRoutes } from "./http/routes/explain.js";
 import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
-import { isStoreUnavailable } from "./store/store-unavailable.js";
+import { retrySafe, storeFailure } from "./store/store-unavailable.js";
 
 /** `publish` is not given: the routes' is `writes.onCommitted`, so every route's commits take the same path. */
 export interface AppDeps extends ApiDeps {
@@ -60,11 +60,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error);
-    if (isStoreUnavailable(error)) {
+    const failure = storeFailure(error);
+    if (retrySafe(failure, c.req.method)) {
       c.get("log")?.warn({ err: error }, "store unavailable");
       return problemResponse(c, new HttpProblem("unavailable", "the store cannot take requests just now; retry shortly", undefined, { "retry-after": "1" }));
     }
     c.get("log")?.error({ err: error }, "unhandled error");
+    if (failure === "lost") {
+      return problemResponse(c, new HttpProblem("internal", "the database connection broke during this write, which may have been applied: a snapshot retried with the same Idempotency-Key is applied once"));
+    }
     return problemResponse(c, new HttpProblem("internal", "the hub failed to handle this request"));
   });
   app.notFound((c) => problemResponse(c, new HttpProblem("not-found", `no route for ${c.req.method} ${c.req.path}`)));

@@ -16,7 +16,7 @@ const WHEN: Record<ProblemSlug, string> = {
   "unsafe-url": "a webhook, fallback or source URL that is not `https`, or resolves to a private or loopback address (unless `WEBHOOK_ALLOW_PRIVATE`)",
   "rate-limited": "over `RATE_LIMIT_PER_MIN` writes of one `sub` in a minute (`Retry-After` says when)",
   internal: "a bug: the hub failed to handle the request (logged with its request id); bad input never gets this",
-  unavailable: "the database could not take the request now: unreachable, out of connections, or shutting down or starting (`Retry-After: 1`; logged as a warning); a retry with the same `Idempotency-Key` is safe even if the connection broke during a commit",
+  unavailable: "the database could not take the request now, and retrying is safe: it was refused before any statement ran (unreachable, out of connections, starting up), or it was a read whose connection broke (`Retry-After: 1`; logged as a warning). A write whose connection broke mid-way may have been applied: that is a 500 saying so (a snapshot retried with its `Idempotency-Key` is applied once)",
 };
 
 export function errorsDoc(): string {

@@ -1,34 +1,60 @@
-// Whether a failed store call means the database could not take it now (unreachable, connections
-// exhausted, shutting down or starting up) rather than a bug. The HTTP layer answers those 503 with
-// Retry-After, so clients and load balancers back off and retry instead of reading a hub failure.
+// Whether a request failed because the database could not take it now, and whether the request was then
+// left undone. The HTTP layer answers 503 with Retry-After where a retry is safe, so clients and load
+// balancers back off and retry; anything else stays a 500, a failure to look into.
+//
+// Only errors that came from the database connection count: a code alone would also match a client that
+// aborted its own request (ECONNRESET from the request stream).
 
-/** postgres.js's own connection errors and the socket errnos it passes on. */
-const CONNECTION_CODES = new Set([
+/** Refused before any statement ran: nothing was done, whatever the request was. */
+const REFUSED = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "EPIPE",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
+  "08001", // sqlclient_unable_to_establish_sqlconnection
+  "08004", // sqlserver_rejected_establishment_of_sqlconnection
+  "53300", // too_many_connections
+  "57P03", // cannot_connect_now (starting up)
 ]);
 
-/**
- * SQLSTATE classes 08 (connection exception) and 53 (insufficient resources: too many connections, out of
- * memory, disk full), and 57P01–57P03 (the server shutting down, restarting after a crash, or starting).
- */
-const isUnavailableState = (code: string) => code.startsWith("08") || code.startsWith("53") || /^57P0[123]$/.test(code);
+/** Lost while statements ran: a read can be retried, but a write may have committed. */
+const LOST = new Set([
+  "CONNECTION_CLOSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "08000", // connection_exception
+  "08003", // connection_does_not_exist
+  "08006", // connection_failure
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+]);
 
-/** Follows `cause` (drizzle wraps the driver's error) a few levels down. */
-export function isStoreUnavailable(error: unknown): boolean {
+export type StoreFailure = "refused" | "lost";
+
+/**
+ * "refused" or "lost" for an error from the database's connection (drizzle wraps the driver's error in
+ * `cause`); null for anything else, this process's own closed pool included (CONNECTION_ENDED: it will
+ * not come back, so a retry would not help).
+ */
+export function storeFailure(error: unknown): StoreFailure | null {
   let e: unknown = error;
   for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (CONNECTION_CODES.has(code) || isUnavailableState(code))) return true;
+    const { code, name } = e as { code?: unknown; name?: unknown };
+    // postgres.js's PostgresError carries a SQLSTATE; its connection errors and socket errors an address.
+    const fromDatabase = name === "PostgresError" || "address" in e;
+    if (typeof code === "string" && fromDatabase) {
+      if (REFUSED.has(code)) return "refused";
+      if (LOST.has(code)) return "lost";
+      return null;
+    }
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  return null;
 }
+
+/** A request that changes nothing can be retried after any failure to reach the database. */
+export const retrySafe = (failure: StoreFailure | null, method: string): boolean =>
+  failure === "refused" || (failure === "lost" && (method === "GET" || method === "HEAD"));

@@ -1,9 +1,9 @@
 // A database that will not take a request (here: out of connections for the hub's role, SQLSTATE 53300)
-// answers 503 `unavailable` with Retry-After, not 500; the refused request changes nothing, and the hub
-// serves again once the database does.
+// answers 503 `unavailable` with Retry-After where a retry is safe: any read, and a write refused before
+// any statement ran. The refused request changes nothing, and the hub serves again once the database does.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isStoreUnavailable } from "../../src/store/store-unavailable.js";
+import { retrySafe, storeFailure } from "../../src/store/store-unavailable.js";
 import { createPostgresDatabase, type TestDatabase } from "../helpers/test-database.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
@@ -40,9 +40,18 @@ describe("a store that cannot take requests", () => {
     expect((await t.call("POST", "/api/dashboard", { token, body: { id: "u" } })).status).toBe(201);
     expect((await post([{ id: "a", v: 1 }])).status).toBe(201);
 
-    // No new connection for the hub's role, and the ones it holds are cut: its next query must reconnect.
+    // No new connection for the hub's role, and the ones it holds are cut.
+    const held = (await admin.unsafe(`select 1 from pg_stat_activity where usename = '${role}'`)).length;
     await admin.unsafe(`alter role ${role} connection limit 0`);
     await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where usename = '${role}'`);
+    while ((await admin.unsafe(`select 1 from pg_stat_activity where usename = '${role}'`)).length > 0);
+    // The pool learns of each cut connection by using it: a read that meets one may be retried (503).
+    // Idle connections are used before new ones are opened, so after `held` reads none is left.
+    for (let i = 0; i < held; i++) {
+      const read = await t.call("GET", "/api/dashboard/u/events", { token });
+      expect(read.status).toBe(503);
+    }
+    // A write refused before any statement ran: safe to retry, so 503 too.
     const refused = await post([{ id: "a", v: 2 }]);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
@@ -57,14 +66,31 @@ describe("a store that cannot take requests", () => {
   });
 });
 
-describe("isStoreUnavailable", () => {
-  it("knows connection failures and resource states, through drizzle's cause, and nothing else", () => {
-    const wrapped = (code: string) => Object.assign(new Error("Failed query"), { cause: Object.assign(new Error("x"), { code }) });
-    for (const code of ["ECONNREFUSED", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "08006", "53300", "57P01", "57P03"]) {
-      expect(isStoreUnavailable(wrapped(code)), code).toBe(true);
-    }
-    for (const code of ["23505", "22P02", "40001", "57014", "XX000"]) expect(isStoreUnavailable(wrapped(code)), code).toBe(false);
-    expect(isStoreUnavailable(new Error("plain"))).toBe(false);
-    expect(isStoreUnavailable(null)).toBe(false);
+describe("storeFailure", () => {
+  const pgError = (code: string) => Object.assign(new Error("x"), { name: "PostgresError", code });
+  const socketError = (code: string) => Object.assign(new Error("x"), { code, address: "127.0.0.1" });
+  const wrapped = (cause: Error) => Object.assign(new Error("Failed query"), { cause });
+
+  it("tells refused from lost, for the database's own errors and through drizzle's cause", () => {
+    for (const code of ["53300", "57P03", "08001"]) expect(storeFailure(wrapped(pgError(code))), code).toBe("refused");
+    for (const code of ["ECONNREFUSED", "CONNECT_TIMEOUT"]) expect(storeFailure(socketError(code)), code).toBe("refused");
+    for (const code of ["57P01", "08006"]) expect(storeFailure(wrapped(pgError(code))), code).toBe("lost");
+    for (const code of ["CONNECTION_CLOSED", "ECONNRESET"]) expect(storeFailure(wrapped(socketError(code))), code).toBe("lost");
+  });
+
+  it("is null for bugs, for states a retry would meet again, for this process's own closed pool, and for a client's abort", () => {
+    for (const code of ["23505", "22P02", "40001", "08P01", "53200", "53400", "XX000"]) expect(storeFailure(wrapped(pgError(code))), code).toBeNull();
+    expect(storeFailure(socketError("CONNECTION_ENDED"))).toBeNull();
+    // A request body cut off by its client: ECONNRESET, but not from the database.
+    expect(storeFailure(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))).toBeNull();
+    expect(storeFailure(new Error("plain"))).toBeNull();
+    expect(storeFailure(null)).toBeNull();
+  });
+
+  it("lets a request be retried when nothing ran, or when it was a read", () => {
+    expect(retrySafe("refused", "POST")).toBe(true);
+    expect(retrySafe("lost", "GET")).toBe(true);
+    expect(retrySafe("lost", "POST"), "a write may have committed").toBe(false);
+    expect(retrySafe(null, "GET")).toBe(false);
   });
 });
