@@ -198,9 +198,8 @@ export class ChannelFeed {
 
   private async placeFirstSight(entry: LogEntry) {
     const d = entry.event.dashboard_id;
-    const page = await this.options.reader.read(d, { afterSeq: 0, limit: 1, persona: this.persona, from: this.options.firstSightFrom });
-    const first = page.entries[0]?.event.seq;
-    const position = first !== undefined && first < entry.event.seq ? first - 1 : (entry.prev_seq ?? 0);
+    const first = await this.options.reader.firstSight(d, this.persona!, this.options.firstSightFrom, entry.event.seq);
+    const position = first !== undefined ? first - 1 : (entry.prev_seq ?? 0);
     if (!this.last.has(d)) this.last.set(d, position);
   }
 
