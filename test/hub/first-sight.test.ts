@@ -1,22 +1,23 @@
 // First sight: the feeds of one persona channel that meet a dashboard live on the same alert share one
-// store read, and each still starts at its own firstSightFrom (no alert before it, none missed after it).
+// store read, which also fills the hole before that alert when it holds the whole chain, and each feed
+// still starts at its own firstSightFrom (no alert before it, none missed after it).
 import { describe, expect, it } from "vitest";
 import { createFirstSight, FIRST_SIGHT_PAGE } from "../../src/hub/first-sight.js";
 import type { LogEntry } from "../../src/protocol/event.js";
 import type { EventQuery, Store } from "../../src/store/store.js";
-import { commitSnapshot, startHarness, subscribePersona, yieldToIo, type Harness } from "./helpers/hub-harness.js";
+import { commitSnapshot, createDashboard, createTestStore, startHarness, subscribePersona, yieldToIo, type Harness } from "./helpers/hub-harness.js";
 import { hubTestContext } from "./helpers/hub-test-context.js";
 
 const alertOf = (entries: LogEntry[], persona: string) => entries.find((e) => e.persona === persona)!;
 
-/** The store with its event reads that carry a `from` (the first-sight reads) recorded. */
+/** The store with its event reads recorded. */
 function counted(store: Store): { store: Store; reads: EventQuery[] } {
   const reads: EventQuery[] = [];
   const proxy = new Proxy(store, {
     get(target, prop) {
       if (prop === "readEvents") {
         return (d: string, q: EventQuery) => {
-          if (q.from) reads.push(q);
+          reads.push(q);
           return target.readEvents(d, q);
         };
       }
@@ -63,7 +64,8 @@ describe("first sight of a dashboard on a persona channel", () => {
         await c.waitUntil(() => c.events().length === 2);
         expect(c.events().map((e) => e.seq)).toEqual([a1.event.seq, a2.event.seq]);
       }
-      expect(reads).toHaveLength(1);
+      // One read, with a time: it held a1 too, the hole each feed fills before a2.
+      expect(reads.map((q) => q.from !== undefined)).toEqual([true]);
     } finally {
       await stop();
     }
@@ -89,7 +91,7 @@ describe("first sight of a dashboard on a persona channel", () => {
       await late.waitUntil(() => late.events().length === 1);
       expect(early.events().map((e) => e.seq)).toEqual([a1.event.seq, a2.event.seq]);
       expect(late.events().map((e) => e.seq)).toEqual([a2.event.seq]);
-      expect(reads).toHaveLength(1);
+      expect(reads.map((q) => q.from !== undefined)).toEqual([true]);
     } finally {
       await stop();
     }
@@ -107,21 +109,67 @@ describe("first sight of a dashboard on a persona channel", () => {
     for (let i = 0; i < 2; i++) alerts.push(alertOf(await commitSnapshot(t.store, d), "alice"));
     const { store, reads } = counted(t.store);
     const firstSight = createFirstSight((id, q) => store.readEvents(id, q));
-    const last = alerts.at(-1)!.event.seq;
+    const seq = (i: number) => alerts[i]!.event.seq;
+    // A live alert between the page's last and the next: only its numbers matter here.
+    const between = { ...alerts[FIRST_SIGHT_PAGE]!, event: { ...alerts[FIRST_SIGHT_PAGE]!.event, seq: seq(FIRST_SIGHT_PAGE - 1) + 1 } };
     const answers = await Promise.all([
-      firstSight(d, "alice", from, last),
-      firstSight(d, "alice", lateFrom, last),
+      firstSight(d, "alice", from, alerts.at(-1)!),
+      firstSight(d, "alice", from, alerts[3]!),
+      firstSight(d, "alice", lateFrom, alerts.at(-1)!),
       // The page ends exactly at its 16th alert: below it, this one is answered by the page alone.
-      firstSight(d, "alice", lateFrom, alerts[FIRST_SIGHT_PAGE - 1]!.event.seq + 1),
+      firstSight(d, "alice", lateFrom, between),
       // Its own first alert is its live one: nothing before it is owed.
-      firstSight(d, "alice", lateFrom, alerts[FIRST_SIGHT_PAGE]!.event.seq),
+      firstSight(d, "alice", lateFrom, alerts[FIRST_SIGHT_PAGE]!),
     ]);
-    expect(answers).toEqual([alerts[0]!.event.seq, alerts[FIRST_SIGHT_PAGE]!.event.seq, undefined, undefined]);
+    expect(answers.map((a) => [a.first, a.alerts?.map((e) => e.event.seq)])).toEqual([
+      // Owed from the first, but the hole before its live alert runs past the page: the feed reads it.
+      [seq(0), undefined],
+      [seq(0), [seq(0), seq(1), seq(2)]],
+      [seq(FIRST_SIGHT_PAGE), undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
     // The shared page, then one read each for the two whose live alert lies past it.
     expect(reads.map((q) => [q.afterSeq, q.limit])).toEqual([
       [0, FIRST_SIGHT_PAGE],
-      [alerts[FIRST_SIGHT_PAGE - 1]!.event.seq, 1],
-      [alerts[FIRST_SIGHT_PAGE - 1]!.event.seq, 1],
+      [seq(FIRST_SIGHT_PAGE - 1), 1],
+      [seq(FIRST_SIGHT_PAGE - 1), 1],
     ]);
+  });
+
+  it("fills from the log when an alert between holds an earlier time than the feed's firstSightFrom", async () => {
+    // Ingests that start in one order and commit in the other: a later seq with an earlier `at`.
+    let clock: Date | null = null;
+    const own = await createTestStore({ now: () => clock ?? new Date() });
+    const { store, reads } = counted(own.store);
+    const node = await startHarness({ store, tuning: { firstSightSkewMs: 0 } });
+    try {
+      const d = "fs-clock";
+      await createDashboard(own.store, d);
+      await subscribePersona(own.store, d, "alice");
+      await commitSnapshot(own.store, d);
+      await commitSnapshot(own.store, d);
+      await nextMs();
+      const c = await node.client("alice");
+      await c.subscribe("persona:alice");
+      const hour = 3_600_000;
+      const commitAt = async (offset: number) => {
+        clock = new Date(Date.now() + offset);
+        return alertOf(await commitSnapshot(own.store, d), "alice");
+      };
+      const a1 = await commitAt(hour);
+      const a2 = await commitAt(-hour); // committed after the subscription, stamped before it
+      const a3 = await commitAt(hour);
+      const a4 = await commitAt(hour);
+      await node.hub.publish([a4]);
+      await c.waitUntil(() => c.events().length === 4);
+      expect(c.events().map((e) => e.seq)).toEqual([a1, a2, a3, a4].map((a) => a.event.seq));
+      expect(c.gaps()).toEqual([]);
+      // The shared page had a1, a3 and a4, no chain from a1 to a3: the hole was read without a time.
+      expect(reads.filter((q) => q.from === undefined)).toHaveLength(1);
+    } finally {
+      await node.close();
+      await own.close();
+    }
   });
 });
