@@ -157,10 +157,10 @@ export class ChannelFeed {
   private async handle(work: Work) {
     const { entry } = work;
     const d = entry.event.dashboard_id;
-    if (this.classify(entry) === "unplaced") await this.placeFirstSight(entry);
+    const known = this.classify(entry) === "unplaced" ? await this.placeFirstSight(entry) : undefined;
     if (this.classify(entry) === "hole") {
       const to = this.persona === undefined ? entry.event.seq - 1 : (entry.prev_seq ?? 0);
-      await this.readForward(d, { to, exact: true, bounded: true });
+      await this.readForward(d, { to, exact: true, bounded: true }, known);
     }
     if (this.classify(entry) !== "duplicate") this.deliverLive(entry, work.frame);
   }
@@ -196,15 +196,17 @@ export class ChannelFeed {
     return classify(entry, this.last.get(entry.event.dashboard_id), this.persona !== undefined);
   }
 
-  private async placeFirstSight(entry: LogEntry) {
+  /** Places the feed on the dashboard; gives back the alerts the hole before `entry` holds, when first sight had them all. */
+  private async placeFirstSight(entry: LogEntry): Promise<LogEntry[] | undefined> {
     const d = entry.event.dashboard_id;
-    const page = await this.options.reader.read(d, { afterSeq: 0, limit: 1, persona: this.persona, from: this.options.firstSightFrom });
-    const first = page.entries[0]?.event.seq;
-    const position = first !== undefined && first < entry.event.seq ? first - 1 : (entry.prev_seq ?? 0);
-    if (!this.last.has(d)) this.last.set(d, position);
+    const { first, alerts } = await this.options.reader.firstSight(d, this.persona!, this.options.firstSightFrom, entry);
+    if (this.last.has(d)) return undefined;
+    this.last.set(d, first !== undefined ? first - 1 : (entry.prev_seq ?? 0));
+    return alerts;
   }
 
-  private async readForward(d: string, plan: ReadPlan): Promise<void> {
+  /** `known`: every entry of the range (last, to], already read; the reads start after them. */
+  private async readForward(d: string, plan: ReadPlan, known?: LogEntry[]): Promise<void> {
     const { writer, pageSize, channel } = this.options;
     const { to, exact } = plan;
     let last = this.last.get(d) ?? 0;
@@ -220,7 +222,8 @@ export class ChannelFeed {
     };
     for (let pages = 0; !this.isClosed && (to === null || last < to); pages++) {
       if (writer.congested && to !== null) return skipRest(to);
-      const page = await this.options.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona, maxBytes: this.options.pageBytes }, fresh);
+      const page = known && to !== null ? { entries: known, head_seq: to } : await this.options.reader.read(d, { afterSeq: last, limit: pageSize, persona: this.persona, maxBytes: this.options.pageBytes }, fresh);
+      known = undefined;
       if (this.isClosed) return;
       const end = to ?? page.head_seq;
       if (writer.congested) return skipRest(end);

@@ -1,6 +1,8 @@
 // Log reads for the hub, with identical reads in flight shared: when the broker comes back, every session
 // of a dashboard asks for the same page after the same seq at once, and the store should answer it once.
+// Persona feeds' first-sight reads differ per feed, and are shared per channel instead (first-sight.ts).
 import type { EventPage, EventQuery, Store } from "../store/store.js";
+import { createFirstSight, type FirstSight } from "./first-sight.js";
 
 export type LogQuery = Pick<EventQuery, "afterSeq" | "limit" | "persona" | "from" | "maxBytes">;
 
@@ -9,6 +11,8 @@ export interface LogReader {
   read(dashboardId: string, query: LogQuery, fresh?: boolean): Promise<EventPage>;
   /** The dashboard's head seq; null when there is no such dashboard. */
   head(dashboardId: string): Promise<number | null>;
+  /** Where a persona feed starts on a dashboard first met live (first-sight.ts). */
+  firstSight: FirstSight;
 }
 
 export function createLogReader(store: Pick<Store, "readEvents" | "getDashboard">): LogReader {
@@ -31,5 +35,6 @@ export function createLogReader(store: Pick<Store, "readEvents" | "getDashboard"
     head(dashboardId) {
       return shared(JSON.stringify(["h", dashboardId]), async () => (await store.getDashboard(dashboardId))?.head_seq ?? null);
     },
+    firstSight: createFirstSight((dashboardId, q) => store.readEvents(dashboardId, q)),
   };
 }
