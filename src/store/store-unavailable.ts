@@ -4,6 +4,7 @@
 //
 // Only errors that came from the database connection count: a code alone would also match a client that
 // aborted its own request (ECONNRESET from the request stream).
+import { DrizzleQueryError } from "drizzle-orm/errors";
 
 /** Refused before any statement ran: nothing was done, whatever the request was. */
 const REFUSED = new Set([
@@ -41,10 +42,13 @@ export type StoreFailure = "refused" | "lost";
  */
 export function storeFailure(error: unknown): StoreFailure | null {
   let e: unknown = error;
+  // Under a failed drizzle query, whatever broke was the query's connection ("read ECONNRESET" included).
+  let underQuery = false;
   for (let depth = 0; depth < 4 && typeof e === "object" && e !== null; depth++) {
+    if (e instanceof DrizzleQueryError) underQuery = true;
     const { code, name } = e as { code?: unknown; name?: unknown };
-    // postgres.js's PostgresError carries a SQLSTATE; its connection errors and socket errors an address.
-    const fromDatabase = name === "PostgresError" || "address" in e;
+    // postgres.js's PostgresError carries a SQLSTATE, its own connection errors and a failed connect an address.
+    const fromDatabase = underQuery || name === "PostgresError" || "address" in e;
     if (typeof code === "string" && fromDatabase) {
       if (REFUSED.has(code)) return "refused";
       if (LOST.has(code)) return "lost";

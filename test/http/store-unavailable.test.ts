@@ -1,6 +1,7 @@
 // A database that will not take a request (here: out of connections for the hub's role, SQLSTATE 53300)
 // answers 503 `unavailable` with Retry-After where a retry is safe: any read, and a write refused before
 // any statement ran. The refused request changes nothing, and the hub serves again once the database does.
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retrySafe, storeFailure } from "../../src/store/store-unavailable.js";
@@ -76,6 +77,9 @@ describe("storeFailure", () => {
     for (const code of ["ECONNREFUSED", "CONNECT_TIMEOUT"]) expect(storeFailure(socketError(code)), code).toBe("refused");
     for (const code of ["57P01", "08006"]) expect(storeFailure(wrapped(pgError(code))), code).toBe("lost");
     for (const code of ["CONNECTION_CLOSED", "ECONNRESET"]) expect(storeFailure(wrapped(socketError(code))), code).toBe("lost");
+    // A socket read that failed under a query: no address on the error, but the query's connection broke.
+    const readReset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" });
+    expect(storeFailure(new DrizzleQueryError("select 1", [], readReset))).toBe("lost");
   });
 
   it("is null for bugs, for states a retry would meet again, for this process's own closed pool, and for a client's abort", () => {
