@@ -2,6 +2,7 @@
 // latest without reading and decoding up to MAX_ROWS of JSON again, and a baseline that many ingests
 // share (a subscription's last notified snapshot) is read once.
 import type { SnapshotData } from "../core/types.js";
+import { createWeightedLru } from "./weighted-lru.js";
 
 export interface CachedSnapshot {
   data: SnapshotData;
@@ -38,55 +39,36 @@ interface Held {
  * is not kept; 0 keeps nothing.
  */
 export function createSnapshotCache(maxBytes: number): SnapshotCache {
-  const held = new Map<string, Held>();
   const latestOf = new Map<string, string>();
-  let bytes = 0;
-
-  const drop = (id: string) => {
-    const old = held.get(id);
-    if (!old) return;
-    held.delete(id);
-    bytes -= old.entry.bytes;
-    // The dashboard's latest no longer held: nothing to let go when it is replaced, so forget it too.
+  // The dashboard's latest no longer held: nothing to let go when it is replaced, so forget it too.
+  const held = createWeightedLru<string, Held>(maxBytes, (id, old) => {
     if (old.dashboardId !== null && latestOf.get(old.dashboardId) === id) latestOf.delete(old.dashboardId);
-  };
+  });
   const add = (id: string, entry: CachedSnapshot, kept: boolean, dashboardId: string | null) => {
-    const known = held.get(id);
+    const known = held.peek(id);
     if (known) {
       known.kept ||= kept;
       known.dashboardId ??= dashboardId;
       return;
     }
-    if (entry.bytes > maxBytes) return;
-    held.set(id, { entry, kept, dashboardId });
-    bytes += entry.bytes;
-    for (const oldId of held.keys()) {
-      if (bytes <= maxBytes) break;
-      drop(oldId);
-    }
+    held.set(id, { entry, kept, dashboardId }, entry.bytes);
   };
 
   return {
-    get(id) {
-      const hit = held.get(id);
-      if (!hit) return undefined;
-      held.delete(id);
-      held.set(id, hit);
-      return hit.entry;
-    },
+    get: (id) => held.get(id)?.entry,
     setLatest(dashboardId, id, entry) {
       const replaced = latestOf.get(dashboardId);
       latestOf.set(dashboardId, id);
-      if (replaced !== undefined && replaced !== id && held.get(replaced)?.kept !== true) drop(replaced);
+      if (replaced !== undefined && replaced !== id && held.peek(replaced)?.kept !== true) held.delete(replaced);
       add(id, entry, false, dashboardId);
       // Not held (larger than the bound): no latest to track for this dashboard.
-      if (!held.has(id)) latestOf.delete(dashboardId);
+      if (held.peek(id) === undefined) latestOf.delete(dashboardId);
     },
     keep(id, entry) {
       add(id, entry, true, null);
     },
     get bytes() {
-      return bytes;
+      return held.weight;
     },
   };
 }

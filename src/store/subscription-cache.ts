@@ -6,6 +6,7 @@
 // created, updated, deleted, disabled, or an ingest. The optimistic judge already relies on the same
 // invariant. An entry is only used for the head it was made at; another node's write misses it.
 import type { JudgedSubscription } from "./ingest-reads.js";
+import { createWeightedLru } from "./weighted-lru.js";
 
 export interface SubscriptionCache {
   /** The subscriptions at `head`, or undefined when this node does not know them at that head. */
@@ -18,31 +19,12 @@ export interface SubscriptionCache {
  * dashboard out first; a dashboard with more than that is not kept.
  */
 export function createSubscriptionCache(maxSubscriptions = 20_000): SubscriptionCache {
-  const entries = new Map<string, { head: number; subscriptions: readonly JudgedSubscription[] }>();
-  let held = 0;
-  const drop = (dashboardId: string) => {
-    const old = entries.get(dashboardId);
-    if (!old) return;
-    entries.delete(dashboardId);
-    held -= old.subscriptions.length;
-  };
+  const entries = createWeightedLru<string, { head: number; subscriptions: readonly JudgedSubscription[] }>(maxSubscriptions);
   return {
     get(dashboardId, head) {
       const hit = entries.get(dashboardId);
-      if (!hit || hit.head !== head) return undefined;
-      entries.delete(dashboardId);
-      entries.set(dashboardId, hit);
-      return hit.subscriptions;
+      return hit?.head === head ? hit.subscriptions : undefined;
     },
-    set(dashboardId, head, subscriptions) {
-      drop(dashboardId);
-      if (subscriptions.length > maxSubscriptions) return;
-      entries.set(dashboardId, { head, subscriptions });
-      held += subscriptions.length;
-      for (const oldest of entries.keys()) {
-        if (held <= maxSubscriptions) break;
-        drop(oldest);
-      }
-    },
+    set: (dashboardId, head, subscriptions) => entries.set(dashboardId, { head, subscriptions }, subscriptions.length),
   };
 }
