@@ -31,10 +31,12 @@ export function preparingStatements<T extends Client>(client: T): T {
           (value as Sql["unsafe"]).call(target, text, params as never, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS });
       }
       if (prop === "begin" && "reserve" in target) {
+        // No transaction modes: the callback's statements leave before BEGIN's answer, so a BEGIN refused
+        // for its mode would leave them committed outside any transaction. drizzle passes none (it sets
+        // isolation with SET TRANSACTION inside the callback). Nor savepoints: a nested transaction fails.
         return (...args: unknown[]) => {
-          const fn = args.pop() as (tx: Client) => Promise<unknown>;
-          const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
-          return pipelinedTransaction(target as Sql, mode, fn);
+          if (args.length !== 1) throw new Error("pipelined transactions take a callback only, no mode");
+          return pipelinedTransaction(target as Sql, args[0] as (tx: Client) => Promise<unknown>);
         };
       }
       return typeof value === "function" ? value.bind(target) : value;
@@ -42,11 +44,11 @@ export function preparingStatements<T extends Client>(client: T): T {
   });
 }
 
-async function pipelinedTransaction<T>(pool: Sql, mode: string, fn: (tx: Client) => Promise<T>): Promise<T> {
+async function pipelinedTransaction<T>(pool: Sql, fn: (tx: Client) => Promise<T>): Promise<T> {
   const reserved = await pool.reserve();
   try {
     // Started now, so queued ahead of everything the callback sends; awaited once the callback is done.
-    const began = new Promise<void>((resolve, reject) => reserved.unsafe(`begin ${mode}`).then(() => resolve(), reject));
+    const began = new Promise<void>((resolve, reject) => reserved.unsafe("begin").then(() => resolve(), reject));
     began.catch(() => {});
     let result: T;
     try {
