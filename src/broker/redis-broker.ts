@@ -54,6 +54,7 @@ const PUBLISH_ALL = `for i = 1, #ARGV, 2 do
 end
 return #ARGV / 2`;
 export const PUBLISH_CHUNK_MESSAGES = 256;
+/** Counted in UTF-16 units, not encoded bytes: the same for the ASCII that topics and JSON nearly always are. */
 export const PUBLISH_CHUNK_BYTES = 1024 * 1024;
 
 /** Consecutive runs of messages within both chunk bounds; a message over the byte bound goes alone. */
@@ -73,6 +74,16 @@ export function publishChunks(messages: readonly TopicMessageOut[]): TopicMessag
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
+}
+
+/** The script's ARGV: topic, message, topic, message… */
+function argsOf(chunk: readonly TopicMessageOut[]): string[] {
+  const args = new Array<string>(chunk.length * 2);
+  chunk.forEach((m, i) => {
+    args[2 * i] = m.topic;
+    args[2 * i + 1] = m.message;
+  });
+  return args;
 }
 
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
@@ -192,15 +203,16 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const chunks = publishChunks(messages);
       // Started together, so they leave in order on the one connection; each answers how many it handed over.
       const answers = await Promise.allSettled(
-        chunks.map((chunk) => withTimeout(pub.client.eval(PUBLISH_ALL, { arguments: chunk.flatMap((m) => [m.topic, m.message]) }), commandTimeoutMs, "publish")),
+        chunks.map((chunk) => withTimeout(pub.client.eval(PUBLISH_ALL, { arguments: argsOf(chunk) }), commandTimeoutMs, "publish")),
       );
       const sent: boolean[] = [];
       let failed: unknown = null;
       answers.forEach((answer, k) => {
+        const chunk = chunks[k]!;
         const count = answer.status === "fulfilled" ? Number(answer.value) : 0;
         if (answer.status === "rejected") failed ??= answer.reason;
-        else if (count < chunks[k]!.length) log.warn({ topic: chunks[k]![count]!.topic }, "Redis refused a publish (its ACL?)");
-        for (let i = 0; i < chunks[k]!.length; i++) sent.push(i < count);
+        else if (count < chunk.length) log.warn({ topic: chunk[count]!.topic }, "Redis refused a publish (its ACL?)");
+        for (let i = 0; i < chunk.length; i++) sent.push(i < count);
       });
       if (failed !== null) {
         log.warn({ err: failed }, "broker publish failed");

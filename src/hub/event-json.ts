@@ -4,7 +4,7 @@
 // every level, and the diff, the large part that many events share, is cut out and written last: its text
 // is made once (JSON.stringify, the order it is stored in) and spliced into every event that carries it.
 import type { HubEvent } from "../protocol/event.js";
-import { canonicalJson, dataMembers } from "../event-text.js";
+import { dataMembers } from "../event-text.js";
 
 /** An event's frame body is `metaText + head + diff + "}"`, or `metaText + head` when there is no diff. */
 export interface DataSplit {
@@ -25,8 +25,7 @@ export function metaText(e: Pick<HubEvent, "dashboard_id" | "seq" | "kind" | "at
 /** `data` as `head + diff + "}"`, or all in `head` when it has no diff. */
 export function splitData(data: Record<string, unknown>): DataSplit {
   const diff = data.diff;
-  // Joined, not concatenated: the head is spliced into the broker message and encoded (see event-text.ts).
-  if (diff === undefined) return { head: ["{", dataMembers(data), "}"].join(""), diff: undefined, hasDiff: false };
+  if (diff === undefined) return { head: `{${dataMembers(data)}}`, diff: undefined, hasDiff: false };
   const rest = dataMembers(data);
-  return { head: ["{", rest, rest.length > 0 ? "," : "", '"diff":'].join(""), diff, hasDiff: true };
+  return { head: `{${rest}${rest.length > 0 ? "," : ""}"diff":`, diff, hasDiff: true };
 }

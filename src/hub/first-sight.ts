@@ -1,6 +1,6 @@
 // Where a persona feed starts on a dashboard it first meets live: the persona's first alert there
 // committed at or after the feed's firstSightFrom. Every feed of one persona channel meets a dashboard on
-// the same live alert, in the same turn, each with its own firstSightFrom (the moment it subscribed, less
+// the same live alert, in the same dispatch, each with its own firstSightFrom (the moment it subscribed, less
 // the skew), so one read per (dashboard, persona) answers them all: the persona's alerts from the
 // earliest firstSightFrom asked, in seq order, in which each feed's own answer is the first alert at or
 // after its own firstSightFrom. A feed the page cannot answer (it is full and ends before that feed's
@@ -28,8 +28,9 @@ export interface Sighting {
 
 /**
  * Where a persona feed starts on a dashboard first met on the live alert `live`. Requests of one
- * (dashboard, persona) made in one turn share a read, which starts after the turn: each caller's live
- * alert is committed by then, and so is every alert below it.
+ * (dashboard, persona) made in one synchronous dispatch (the feeds of a channel handed one live alert)
+ * share a read, which starts in the microtask after it: each caller's live alert is committed by then,
+ * and so is every alert below it. A feed that asks later reads on its own.
  */
 export type FirstSight = (dashboardId: string, persona: string, from: Date, live: LogEntry) => Promise<Sighting>;
 
@@ -62,8 +63,8 @@ interface Group {
 export function createFirstSight(readEvents: ReadEvents): FirstSight {
   const waiting = new Map<string, Group>();
 
-  /** The index of the page's first alert at or after `from` (ms), by seq. `at` has the ms precision it was written with. */
-  const firstFrom = (page: EventPage, from: number) => page.entries.findIndex((e) => Date.parse(e.event.at) >= from);
+  /** The index of the page's first alert at or after `from` (ms), by seq, from the page's `at`s in ms (the precision they were written with). */
+  const firstFrom = (ats: readonly number[], from: number) => ats.findIndex((at) => at >= from);
 
   async function alone(group: Group, afterSeq: number, r: Request): Promise<Sighting> {
     const page = await readEvents(group.dashboardId, { afterSeq, limit: 1, persona: group.persona, from: new Date(r.from) });
@@ -71,8 +72,8 @@ export function createFirstSight(readEvents: ReadEvents): FirstSight {
     return seq !== undefined && seq < r.before ? { first: seq, alerts: undefined } : NONE;
   }
 
-  function answer(page: EventPage, coveredTo: number, group: Group, r: Request): Sighting | Promise<Sighting> {
-    const i = firstFrom(page, r.from);
+  function answer(page: EventPage, ats: readonly number[], coveredTo: number, group: Group, r: Request): Sighting | Promise<Sighting> {
+    const i = firstFrom(ats, r.from);
     if (i < 0) return coveredTo >= r.before - 1 ? NONE : alone(group, coveredTo, r);
     const first = page.entries[i]!.event.seq;
     return first < r.before ? { first, alerts: chain(page, i, r.through) } : NONE;
@@ -91,11 +92,8 @@ export function createFirstSight(readEvents: ReadEvents): FirstSight {
     }
     // A page short of its limit holds every such alert up to the head, which is past every caller's alert.
     const coveredTo = page.entries.length < FIRST_SIGHT_PAGE ? Infinity : page.entries.at(-1)!.event.seq;
-    for (const r of group.requests) {
-      const sighting = answer(page, coveredTo, group, r);
-      if (sighting instanceof Promise) sighting.then(r.resolve, r.reject);
-      else r.resolve(sighting);
-    }
+    const ats = page.entries.map((e) => Date.parse(e.event.at));
+    for (const r of group.requests) Promise.resolve(answer(page, ats, coveredTo, group, r)).then(r.resolve, r.reject);
   }
 
   return (dashboardId, persona, from, live) =>

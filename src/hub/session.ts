@@ -300,7 +300,7 @@ export class Session {
   private close(code: number, reason: string) {
     if (this.disposed) return;
     // A frame the writer holds for the end of the turn belongs before the close frame.
-    this.writer.sendHeld();
+    this.writer.endOfTurn();
     this.ws.close(code, reason);
     this.dispose();
   }

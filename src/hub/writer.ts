@@ -5,7 +5,7 @@
 // order of calls. Writes are coalesced per loop turn
 // (coalesce.ts): the turn's first frame waits here, not in the stream, so a frame the writer holds goes out
 // after anything ws writes meanwhile (a ping: control frames may come between messages), and it is sent
-// before a close the session starts (sendHeld). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
+// before a close the session starts (endOfTurn). Backpressure is the socket's own backlog, so the hub holds no queue of its own: past
 // the budget, event frames are not written but remembered as a dropped range per (channel, dashboard),
 // and once the socket has drained to half the budget the client gets one
 // `gap {reason: "slow_consumer", recoverable: true}` per range to replay from the log. Memory per
@@ -58,7 +58,7 @@ export class Writer implements Deferred {
   private isCongested = false;
   private slowTimer: NodeJS.Timeout | undefined;
   private disposed = false;
-  // Bytes written in the current loop turn sit corked in the stream until the coalescer flushes them;
+  // Bytes written in the current loop turn (held, or corked in the stream) wait for the coalescer's flush;
   // they are not a sign of a slow client. The backlog is what is still waiting from earlier turns.
   private turn = -1;
   private turnBytes = 0;
@@ -128,11 +128,6 @@ export class Writer implements Deferred {
     const frame = this.held;
     this.held = undefined;
     if (frame && this.open()) this.put(frame, this.stream.writableLength);
-  }
-
-  /** Before the session closes the socket: what was written this turn goes out ahead of the close frame. */
-  sendHeld(): void {
-    this.endOfTurn();
   }
 
   dispose(): void {
