@@ -11,6 +11,7 @@ DECLARE
   t regclass;
   previous text := current_setting('lock_timeout');
 BEGIN
+  -- Local to the transaction, which the migrator shares with any later migration: restored below.
   PERFORM set_config('lock_timeout', '10s', true);
   IF 'lz4' = ANY (SELECT unnest(enumvals) FROM pg_settings WHERE name = 'default_toast_compression') THEN
     FOR t IN SELECT 'snapshots'::regclass UNION ALL SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'snapshots'::regclass LOOP

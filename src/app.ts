@@ -21,7 +21,7 @@ import { snapshotRoutes } from "./http/routes/snapshots.js";
 import { subscriptionRoutes } from "./http/routes/subscriptions.js";
 import { retrySafe, storeFailure } from "./store/store-unavailable.js";
 
-/** `publish` is not given: the routes' is `writes.onCommitted`, so every route's commits take the same path. */
+/** The routes publish through `writes.onCommitted`, so every route's commits take the same path. */
 export interface AppDeps extends ApiDeps {
   verifyToken: VerifyToken;
   maxBodyBytes: number;

@@ -18,6 +18,6 @@ export const MAX_SUB_CHARS = 256;
 
 /**
  * The subs the hub accepts, and `dashwatch token` mints: 1 to MAX_SUB_CHARS characters and no control
- * characters (a NUL cannot reach a PostgreSQL text column, where a sub is stored as an owner).
+ * characters (C0, DEL or C1) (a NUL cannot reach a PostgreSQL text column, where a sub is stored as an owner).
  */
-export const isValidSub = (sub: string): boolean => sub.length > 0 && sub.length <= MAX_SUB_CHARS && !/[\u0000-\u001f\u007f]/.test(sub);
+export const isValidSub = (sub: string): boolean => sub.length > 0 && sub.length <= MAX_SUB_CHARS && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);

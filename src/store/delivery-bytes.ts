@@ -6,7 +6,7 @@ import { deliveries, deliveryAttempts } from "./schema.js";
 
 // The members' keys, quotes, colons, commas and braces, the two uuids and created_at (24 ISO characters in
 // quotes), the quotes of channel, reason, status and dashboard_id, and the attempts' brackets. The rest is
-// measured row by row, so the sum is the exact length of JSON.stringify(delivery), which the tests hold it to.
+// measured row by row, so the sum is the exact UTF-8 byte length of JSON.stringify(delivery), which the tests hold it to.
 const DELIVERY_FIXED_BYTES = 237;
 // An attempt's keys and punctuation, its `at` in quotes and the quotes of its outcome.
 const ATTEMPT_FIXED_BYTES = 90;

@@ -26,24 +26,26 @@ export function alertDrafts(
     const s = d.subject;
     const persona = s.subscriber_kind === "persona" ? s.subscriber_id : null;
     const subscriberId = redactSubscriber(s.subscriber_kind, s.subscriber_id);
-    // Built member by member rather than spread: an alert-heavy commit makes a thousand of these. Key order
-    // is free: every writer puts data's keys in jsonb order (event-text.ts).
+    // Built member by member rather than spread: an alert-heavy commit makes a thousand of these. The keys
+    // are written in jsonb's order (by length, then bytes), the order every writer puts them in
+    // (event-text.ts), which then finds them sorted instead of sorting each alert's; an absent optional
+    // member is undefined, which every writer leaves out.
     if (d.emit.kind === "matched") {
       // Alerts on the snapshot before share the snapshot's diff (stored once, sent once); others carry their own.
       const shared = d.verdict.baselineId === previousId;
       const data: Record<string, unknown> = {
-        subscription_id: s.id,
-        subscriber_kind: s.subscriber_kind,
-        subscriber_id: subscriberId,
-        snapshot_id: snapshotId,
-        previous_snapshot_id: previousId,
         diff: shared ? diff : d.verdict.diff,
         trace: d.verdict.trace,
+        suppressed: s.lifecycle ? d.emit.suppressed : undefined,
+        snapshot_id: snapshotId,
+        subscriber_id: subscriberId,
+        subscriber_kind: s.subscriber_kind,
+        subscription_id: s.id,
+        // Named only for a subscription with a baseline of its own ("then also names", CONTRACT): a version 1
+        // alert keeps its shape and its bytes, which every topic it travels on carries again.
+        baseline_snapshot_id: s.baseline !== "previous" ? d.verdict.baselineId : undefined,
+        previous_snapshot_id: previousId,
       };
-      // Named only for a subscription with a baseline of its own ("then also names", CONTRACT): a version 1
-      // alert keeps its shape and its bytes, which every topic it travels on carries again.
-      if (s.baseline !== "previous") data.baseline_snapshot_id = d.verdict.baselineId;
-      if (s.lifecycle) data.suppressed = d.emit.suppressed;
       drafts.push(shared ? { kind: "alert.matched", persona, diffOf: snapshotId, data } : { kind: "alert.matched", persona, ownDiff: true, data });
     } else {
       drafts.push({

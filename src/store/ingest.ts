@@ -142,12 +142,15 @@ export const rankSettings = (basis: Pick<IngestBasis, "id_field" | "rank_by" | "
 
 /** The subscriptions as the commit left them: what `writes` changed (last notified, lifecycle states), applied. */
 function subscriptionsAfter(j: Judged): JudgedSubscription[] {
-  const notified = new Set(j.response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id));
+  const notified = new Set(notifiedIds(j));
   const states = new Map(j.states.map((s) => [s.id, s.state]));
   return j.subjects.map((s) =>
     notified.has(s.id) || states.has(s.id) ? { ...s, lastNotifiedId: notified.has(s.id) ? j.snapshotId : s.lastNotifiedId, state: states.get(s.id) ?? s.state } : s,
   );
 }
+
+/** Whose last notified snapshot the commit moves: only an appended alert.matched moves it, a suppressed or resolved one leaves it. */
+const notifiedIds = (j: Judged): string[] => j.response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id);
 
 /** Thrown inside the optimistic transaction to roll it back: another writer moved the head. */
 const HEAD_MOVED = Symbol("head moved");
@@ -155,8 +158,7 @@ const HEAD_MOVED = Symbol("head moved");
 /** The commit's writes other than the head's move, for `writeInOrder`: the snapshot, then its events. */
 function writes(tx: Tx, j: Judged, input: IngestInput, rowsJson: string, now: Date): PendingWrite[] {
   const { snapshotId, response } = j;
-  // last_notified moves only with an appended alert.matched: a suppressed or resolved one leaves it.
-  const notified = response.alerts.filter((a) => a.kind === "alert.matched").map((a) => a.subscription_id);
+  const notified = notifiedIds(j);
   return [
     tx.execute(
       sql`insert into snapshots (id, dashboard_id, seq, taken_at, received_at, primary_metric, row_count, rows, diff)
