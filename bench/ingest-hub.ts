@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpuMicros } from "./fanout/proc-stats.js";
+import { hubNodeArgs } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -29,9 +30,7 @@ export async function startBenchHub(o: HubOptions): Promise<BenchHub> {
   const root = o.root ?? ROOT;
   // The compiled build is what `npm start` runs; a tree without one (an old checkout) runs its source.
   const entry = existsSync(join(root, "dist/main.js")) ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
-  // BENCH_HUB_NODE_ARGS: node flags for the hubs, e.g. "--perf-basic-prof" to read a load window with `perf record -p`.
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter((a) => a.length > 0);
-  const args = [...nodeArgs, ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...entry];
+  const args = [...hubNodeArgs(), ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...entry];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     env: {

@@ -28,3 +28,9 @@ export function writeResult(name: string, data: unknown): void {
 }
 
 export const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
+
+/**
+ * BENCH_HUB_NODE_ARGS: node flags for the Dashwatch hubs under test only, e.g. "--perf-basic-prof" to read
+ * a load window with `perf record -p`, or GC settings to try.
+ */
+export const hubNodeArgs = (): string[] => (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter((a) => a.length > 0);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { mintToken } from "../../src/http/token.js";
-import { fmt, median, writeResult } from "../stats.js";
+import { fmt, hubNodeArgs, median, writeResult } from "../stats.js";
 import { CASES, personaOf, type BenchCase } from "./cases.js";
 import type { TargetKind } from "./targets.js";
 
@@ -67,8 +67,8 @@ function runProcess(script: string, env: Record<string, string>, untilLine?: Reg
 }
 
 const TSX = ["--import", "tsx"];
-/** Node flags for the Dashwatch servers only (both trees), e.g. GC settings to try: BENCH_HUB_NODE_ARGS="--max-semi-space-size=64". */
-const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter((a) => a.length > 0);
+/** For the Dashwatch servers only (both trees). */
+const HUB_NODE_ARGS = hubNodeArgs();
 
 /** The script and node flags of one server; a Dashwatch tree without a build runs its source under tsx. */
 function serverCommand(kind: ServerKind): { script: string; nodeArgs: string[]; env: Record<string, string> } {
